@@ -1,0 +1,31 @@
+# The two commands of the README: `make run` and `make test`. Both set everything up first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup system run test lint clean
+
+system:
+	bash .ci/install-system-deps.sh
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: system $(STAMP)
+
+run: setup
+	$(BIN)/labatlas build
+	$(BIN)/labatlas stats
+	$(BIN)/labatlas query shared-partners
+	$(BIN)/labatlas export --format ttl -o out/labatlas.ttl
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) out .labatlas

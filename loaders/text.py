@@ -1,0 +1,224 @@
+"""Text utilities shared by the loaders: normalisation, folding, sentences, language."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .model import Sentence
+
+_PUNCT_FOLD = str.maketrans(
+    {
+        "’": "'",
+        "‘": "'",
+        "`": "'",
+        "´": "'",
+        "“": '"',
+        "”": '"',
+        "«": '"',
+        "»": '"',
+        "–": "-",
+        "—": "-",
+        "‐": "-",
+        "‑": "-",
+        "\u00a0": " ",
+        "\u202f": " ",
+        "•": "-",
+    }
+)
+
+
+def normalise_text(text: str) -> str:
+    """Return `text` in NFC with LF line ends, the form every offset refers to.
+
+    Parameters
+    ----------
+    text : str
+        Raw decoded text.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> normalise_text("Re\\u0301gion\\r\\n")
+    'Région\\n'
+    """
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _fold_char(char: str) -> str:
+    base = unicodedata.normalize("NFD", char)[0].lower()
+    return base if len(base) == 1 else char
+
+
+def fold(text: str) -> str:
+    """Return a same-length, case- and accent-free copy of `text` for matching.
+
+    Offsets in the folded string are offsets in `text`, which is why folding maps
+    one character to exactly one character.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> fold("Unis-Cité’s")
+    "unis-cite's"
+    """
+    return "".join(_fold_char(c) for c in text.translate(_PUNCT_FOLD))
+
+
+_ARTICLES = re.compile(r"^(?:the|a|an|la|le|les|l'|un|une|des|du|de la|de l')\s*", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"(?:'s|s')$")
+
+
+def label_key(surface: str) -> str:
+    """Return the matching key of a name: folded, without leading article or possessive.
+
+    Parameters
+    ----------
+    surface : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> label_key("the Unis-Cité’s")
+    'unis-cite'
+    >>> label_key("L’Université de Nîmes")
+    'universite de nimes'
+    """
+    key = " ".join(fold(surface).replace('"', " ").split())
+    key = _ARTICLES.sub("", key).strip(" .,;:-'")
+    key = _POSSESSIVE.sub("", key)
+    return key.strip()
+
+
+_ABBREVIATIONS = frozenset(
+    "e.g i.e etc vs cf mr mrs ms dr st no fig p pp m mme mlle jr sr inc ltd co ca approx".split()
+)
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”»)]*(?=\s+|$)")
+_BULLET = re.compile(r"^[\s•\-–—*›»·]+")
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    word_start = dot
+    while word_start > 0 and not text[word_start - 1].isspace():
+        word_start -= 1
+    word = text[word_start:dot].lower().strip("(\"'«“")
+    if word in _ABBREVIATIONS:
+        return True
+    # Initials and dotted acronyms: "L.I.V.E.", "Anna L."
+    return bool(re.fullmatch(r"(?:[a-zà-ÿ]\.)*[a-zà-ÿ]", word))
+
+
+def split_sentences(text: str, headings: dict[int, str]) -> tuple[Sentence, ...]:
+    """Split a document into sentences; each line is also a boundary.
+
+    Parameters
+    ----------
+    text : str
+        The document text.
+    headings : dict[int, str]
+        Start offset of each heading line → heading text; sentences after a heading
+        belong to its section, heading lines themselves are not sentences.
+
+    Returns
+    -------
+    tuple of Sentence
+
+    Examples
+    --------
+    >>> [s.text for s in split_sentences("It works. Really!\\n• A list item", {})]
+    ['It works.', 'Really!', 'A list item']
+    """
+    sentences: list[Sentence] = []
+    section = ""
+    offset = 0
+    for line in text.split("\n"):
+        line_start = offset
+        offset += len(line) + 1
+        if line_start in headings:
+            section = headings[line_start]
+            continue
+        bullet = _BULLET.match(line)
+        cursor = bullet.end() if bullet else 0
+        for piece_start, piece_end in _sentence_spans(line, cursor):
+            piece = line[piece_start:piece_end]
+            if any(ch.isalnum() for ch in piece):
+                sentences.append(
+                    Sentence(
+                        len(sentences),
+                        line_start + piece_start,
+                        line_start + piece_end,
+                        piece,
+                        section,
+                    )
+                )
+    return tuple(sentences)
+
+
+def _sentence_spans(line: str, cursor: int) -> list[tuple[int, int]]:
+    spans = []
+    start = cursor
+    for match in _SENTENCE_END.finditer(line, cursor):
+        if match.group().startswith(".") and _is_abbreviation(line, match.start()):
+            continue
+        following = line[match.end() :].lstrip()
+        if following and not (following[0].isupper() or following[0] in "\"«“(0123456789"):
+            continue
+        spans.append((start, match.end()))
+        start = match.end()
+    spans.append((start, len(line)))
+    trimmed = []
+    for s, e in spans:
+        while s < e and line[s].isspace():
+            s += 1
+        while e > s and line[e - 1].isspace():
+            e -= 1
+        if e > s:
+            trimmed.append((s, e))
+    return trimmed
+
+
+_FRENCH_WORDS = frozenset(
+    "le la les des du de et est une un pour dans avec sur par qui que au aux ce cette nous vous "
+    "ils elle sont été être leur leurs ses pas plus".split()
+)
+_ENGLISH_WORDS = frozenset(
+    "the of and is a an to in for with on by which that at as are was were be its their this "
+    "from it has have not".split()
+)
+
+
+def detect_language(text: str) -> str:
+    """Return ``"fr"`` or ``"en"`` from the share of each language's function words.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> detect_language("Le lab est financé par la Région et les communes.")
+    'fr'
+    >>> detect_language("The lab is funded by the region and its cities.")
+    'en'
+    """
+    words = re.findall(r"[a-zàâçéèêëîïôûùüÿœ']+", text.lower())
+    french = sum(w in _FRENCH_WORDS for w in words)
+    english = sum(w in _ENGLISH_WORDS for w in words)
+    return "fr" if french > english else "en"
