@@ -73,7 +73,7 @@ def _looks_like_heading(line: str, next_line: str) -> bool:
     text = line.strip().lstrip("•-–*· ").strip()
     if not text or len(text) > 80 or len(text.split()) > 10:
         return False
-    if text[-1] in ".,;:!?)»\"”" or not (text[0].isupper() or text[0].isdigit()):
+    if text[-1] in '.,;:!?)»"”' or not (text[0].isupper() or text[0].isdigit()):
         return False
     return not next_line.strip()
 
@@ -156,7 +156,7 @@ def split_documents(source_file: str, text: str) -> list[Document]:
     """
     headings = find_headings(text)
     boundaries = _case_boundaries(text, headings) or _post_boundaries(text)
-    if not boundaries or boundaries[0] > 0 and not text[: boundaries[0]].strip():
+    if not boundaries or (boundaries[0] > 0 and not text[: boundaries[0]].strip()):
         boundaries = [0, *boundaries[1:]] if boundaries else [0]
     stem = re.sub(r"[^a-z0-9]+", "-", Path(source_file).stem.lower()).strip("-")
     pieces = list(zip(boundaries, [*boundaries[1:], len(text)], strict=True))
@@ -190,9 +190,7 @@ def _make_document(
     local_headings = {
         pos - start: h for pos, h in headings.items() if start <= pos < start + len(body)
     }
-    chrome = {
-        pos: "" for pos in _line_starts(body) if is_chrome(body[pos : body.find("\n", pos)])
-    }
+    chrome = {pos: "" for pos in _line_starts(body) if is_chrome(body[pos : body.find("\n", pos)])}
     sentences = split_sentences(body, {**chrome, **local_headings})
     first_line = text.count("\n", 0, start) + 1
     return Document(

@@ -104,7 +104,32 @@ def label_key(surface: str) -> str:
 
 
 _ABBREVIATIONS = frozenset(
-    "e.g i.e etc vs cf mr mrs ms dr st no fig p pp m mme mlle jr sr inc ltd co ca approx".split()
+    [
+        "e.g",
+        "i.e",
+        "etc",
+        "vs",
+        "cf",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "no",
+        "fig",
+        "p",
+        "pp",
+        "m",
+        "mme",
+        "mlle",
+        "jr",
+        "sr",
+        "inc",
+        "ltd",
+        "co",
+        "ca",
+        "approx",
+    ]
 )
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”»)]*(?=\s+|$)")
 _BULLET = re.compile(r"^[\s•\-–—*›»·]+")
@@ -174,7 +199,7 @@ def _sentence_spans(line: str, cursor: int) -> list[tuple[int, int]]:
         if match.group().startswith(".") and _is_abbreviation(line, match.start()):
             continue
         following = line[match.end() :].lstrip()
-        if following and not (following[0].isupper() or following[0] in "\"«“(0123456789"):
+        if following and not (following[0].isupper() or following[0] in '"«“(0123456789'):
             continue
         spans.append((start, match.end()))
         start = match.end()
@@ -191,12 +216,73 @@ def _sentence_spans(line: str, cursor: int) -> list[tuple[int, int]]:
 
 
 _FRENCH_WORDS = frozenset(
-    "le la les des du de et est une un pour dans avec sur par qui que au aux ce cette nous vous "
-    "ils elle sont été être leur leurs ses pas plus".split()
+    [
+        "le",
+        "la",
+        "les",
+        "des",
+        "du",
+        "de",
+        "et",
+        "est",
+        "une",
+        "un",
+        "pour",
+        "dans",
+        "avec",
+        "sur",
+        "par",
+        "qui",
+        "que",
+        "au",
+        "aux",
+        "ce",
+        "cette",
+        "nous",
+        "vous",
+        "ils",
+        "elle",
+        "sont",
+        "été",
+        "être",
+        "leur",
+        "leurs",
+        "ses",
+        "pas",
+        "plus",
+    ]
 )
 _ENGLISH_WORDS = frozenset(
-    "the of and is a an to in for with on by which that at as are was were be its their this "
-    "from it has have not".split()
+    [
+        "the",
+        "of",
+        "and",
+        "is",
+        "a",
+        "an",
+        "to",
+        "in",
+        "for",
+        "with",
+        "on",
+        "by",
+        "which",
+        "that",
+        "at",
+        "as",
+        "are",
+        "was",
+        "were",
+        "be",
+        "its",
+        "their",
+        "this",
+        "from",
+        "it",
+        "has",
+        "have",
+        "not",
+    ]
 )
 
 

@@ -1,0 +1,431 @@
+"""Finding mentions of entities in a document: reference names plus general naming rules."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from .gazetteer import Gazetteer, reference_dir
+from .model import Document, Mention, Sentence
+from .text import fold, label_key
+
+_WORD = re.compile(r"[^\W_]+(?:[’'\-.&][^\W_]+)*\.?|#\d+|\S", re.UNICODE)
+_CONNECTORS = frozenset("of for and the de du des d' d’ l' l’ la le les et en & - pour".split())
+_ARTICLES = frozenset("the la le les l' l’".split())
+_ARTICLE_HOSTS = frozenset("of for and & de du des d' d’ et".split())
+_SENTENCE_OPENERS = frozenset(
+    """but and or so yet since as if when while this these those that there here it its our we
+    they he she his her their in on at by for from with without after before during moreover
+    however nevertheless thus then also indeed finally first second third introducing today
+    mais et ou donc or car ainsi alors puis enfin ensuite aujourd'hui depuis dans pour avec
+    chez sur par selon comme ce cette ces il elle ils elles nous on les des une un pour au aux
+    en entre le la currently recently""".split()
+)
+_ENUMERATION_BREAKS = frozenset({",", ";", ":", "(", ")", "«", "»", "“", "”", '"'})
+_TITLES = frozenset(
+    {"m.", "mme", "mr", "mr.", "mrs", "ms", "dr", "dr.", "prof.", "madame", "monsieur"}
+)
+
+
+@dataclass(frozen=True)
+class NameHead:
+    """A word that tells the class of the name it heads ("University" → ResearchBody)."""
+
+    word: str
+    entity_class: str
+    position: str
+
+
+@dataclass(frozen=True)
+class NamingData:
+    """The linguistic data the naming rules read from `ontology/reference/`."""
+
+    heads: dict[str, NameHead]
+    generic_words: frozenset[str]
+    given_names: frozenset[str]
+
+
+def _read_column(name: str, column: str) -> list[dict[str, str]]:
+    with (reference_dir() / name).open(encoding="utf-8", newline="") as handle:
+        return [row for row in csv.DictReader(handle) if row.get(column)]
+
+
+@cache
+def naming_data() -> NamingData:
+    """Load the head words, generic words and given names (once per process)."""
+    heads = {
+        fold(row["word"]): NameHead(fold(row["word"]), row["class"], row["position"])
+        for row in _read_column("name_heads.csv", "word")
+    }
+    generic = frozenset(fold(r["word"]) for r in _read_column("generic_words.csv", "word"))
+    names = frozenset(fold(r["name"]) for r in _read_column("given_names.csv", "name"))
+    return NamingData(heads, generic, names)
+
+
+def _is_capitalised(token: str) -> bool:
+    token = re.sub(r"^(?:d|l)['’](?=\w)", "", token)  # "d'Oise", "l'Hospitalité"
+    return token[:1].isupper() or (token[:1].isdigit() and len(token) <= 4)
+
+
+def _capitalised_sequences(sentence: str) -> list[tuple[int, int, list[str]]]:
+    """Runs of capitalised words, joined by lowercase connectors ("Université de Nîmes").
+
+    An article joins a run only after "of"/"de"…, so "Introducing the Living Lab"
+    yields "Living Lab"; a comma joins one only inside a complement ("Directorate of
+    Youth, Sports and Social Cohesion").
+    """
+    tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(sentence)]
+    runs: list[tuple[int, int, list[str]]] = []
+    i = 0
+    while i < len(tokens):
+        if not _starts_name(tokens[i][2]):
+            i += 1
+            continue
+        j, k = i, i + 1
+        while k < len(tokens):
+            tok, prev = fold(tokens[k][2]), fold(tokens[k - 1][2])
+            if _is_capitalised(tokens[k][2]) or tok.startswith("#"):
+                j, k = k, k + 1
+            elif tok in _CONNECTORS and _joins(tok, prev, tokens, i, k):
+                k += 1
+            elif tok == "," and _in_complement(tokens, i, k):
+                k += 1
+            else:
+                break
+        words = _trim_enumeration([t[2] for t in tokens[i : j + 1]])
+        j = i + len(words) - 1
+        if all(fold(w) in _SENTENCE_OPENERS or w[:1].isdigit() for w in words):
+            i = j + 1
+            continue
+        if i == 0 and len(words) > 1 and fold(words[0]) in _SENTENCE_OPENERS:
+            runs.append((tokens[i + 1][0], tokens[j][1], words[1:]))
+        elif not (i == 0 and fold(words[0]) in _SENTENCE_OPENERS):
+            runs.append((tokens[i][0], tokens[j][1], words))
+        i = j + 1
+    return [(s, e, w) for s, e, w in runs if w and w[0] != "-"]
+
+
+def _joins(tok: str, prev: str, tokens: list[tuple[int, int, str]], first: int, k: int) -> bool:
+    """Whether a lowercase connector continues a name rather than ending it."""
+    if tok in _ARTICLES:
+        return prev in _ARTICLE_HOSTS
+    if tok in {"and", "et", "&"}:
+        # "Youth, Sports and Social Cohesion" inside a complement; two names otherwise.
+        return _in_complement(tokens, first, k)
+    return True
+
+
+def _trim_enumeration(words: list[str]) -> list[str]:
+    """Cut "City of Paris, Dunkirk, Mulhouse" at its first comma: a list, not one name."""
+    if "," not in words:
+        return words
+    last_comma = len(words) - 1 - words[::-1].index(",")
+    if any(fold(w) in {"and", "et", "&"} for w in words[last_comma:]):
+        return words
+    return words[: words.index(",")]
+
+
+def _starts_name(token: str) -> bool:
+    return (_is_capitalised(token) and token[:1].isalpha()) or token.startswith("#")
+
+
+def _in_complement(tokens: list[tuple[int, int, str]], first: int, comma: int) -> bool:
+    """A comma inside "X of A, B and C": after an "of"/"de", before a capitalised word."""
+    inside = {fold(t[2]) for t in tokens[first:comma]}
+    following = tokens[comma + 1][2] if comma + 1 < len(tokens) else ""
+    return bool(inside & {"of", "for", "de", "des", "du"}) and _is_capitalised(following)
+
+
+def classify_name(words: list[str], language: str) -> str | None:
+    """Return the class that a name's head word gives, or None.
+
+    English names have their head before "of"/"for" or last ("Civic Service Agency",
+    "Ministry of Education"); French names have it first ("Université de Nîmes").
+
+    Examples
+    --------
+    >>> classify_name(["Coca-Cola", "Foundation"], "en")
+    'Foundation'
+    >>> classify_name(["Université", "de", "Nîmes"], "fr")
+    'ResearchBody'
+    >>> classify_name(["Sorbonne", "University"], "en")
+    'ResearchBody'
+    """
+    data = naming_data()
+    folded = [fold(w).rstrip(".") for w in words if w != ","]
+    found: list[tuple[int, NameHead]] = []
+    for i, word in enumerate(folded):
+        pair = f"{word} {folded[i + 1]}" if i + 1 < len(folded) else ""
+        head = data.heads.get(pair) or data.heads.get(word)
+        if head and _head_fits(head, i, len(folded)):
+            found.append((i, head))
+    if not found:
+        return None
+    if language == "fr":
+        return found[0][1].entity_class
+    cut = next((i for i, w in enumerate(folded) if w in {"of", "for"}), len(folded))
+    before = [h for i, h in found if i < cut]
+    return (before[-1] if before else found[0][1]).entity_class
+
+
+def _head_fits(head: NameHead, index: int, length: int) -> bool:
+    if head.position == "first":
+        return index == 0
+    if head.position == "last":
+        return index >= length - 2
+    return True
+
+
+def _is_generic(words: list[str]) -> bool:
+    data = naming_data()
+    content = [fold(w).rstrip(".") for w in words if fold(w) not in _CONNECTORS | {","}]
+    return all(w in data.generic_words or w in data.heads for w in content)
+
+
+class MentionFinder:
+    """Find the mentions of one document, sentence by sentence.
+
+    Parameters
+    ----------
+    gazetteer : Gazetteer
+        Reference names; they win over rule-found names they overlap.
+    """
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+
+    def find(self, doc: Document) -> list[Mention]:
+        """Return the document's mentions, non-overlapping, in text order."""
+        mentions: list[Mention] = []
+        acronyms = _acronym_definitions(doc)
+        for sentence in doc.sentences:
+            candidates = self._candidates(doc, sentence, acronyms)
+            mentions.extend(_select(candidates))
+        return mentions
+
+    def _candidates(
+        self, doc: Document, sentence: Sentence, acronyms: dict[str, str]
+    ) -> list[Mention]:
+        base = sentence.start
+        text = sentence.text
+        found = [
+            Mention(
+                doc.doc_id,
+                base + h.start,
+                base + h.end,
+                text[h.start : h.end],
+                h.entry.entity_class,
+                f"ref:{h.entry.ref_id}",
+                "gazetteer",
+                0.95,
+            )
+            for h in self.gazetteer.find(text)
+        ]
+        for start, end, words in _capitalised_sequences(text):
+            found.extend(self._named(doc, base, text, start, end, words, acronyms))
+        found.extend(_quoted_names(doc, base, text))
+        return found
+
+    def _named(
+        self,
+        doc: Document,
+        base: int,
+        text: str,
+        start: int,
+        end: int,
+        words: list[str],
+        acronyms: dict[str, str],
+    ) -> list[Mention]:
+        if words and fold(words[0]) in {"the", "a", "an"}:
+            start += len(words[0]) + 1
+            words = words[1:]
+        if not words:
+            return []
+        surface = text[start:end]
+        key = acronyms.get(label_key(surface), label_key(surface))
+        person = _person(words)
+        if person:
+            return [
+                Mention(
+                    doc.doc_id, base + start, base + end, surface, "Person", key, "person-name", 0.8
+                )
+            ]
+        entity_class = classify_name(words, doc.language)
+        if entity_class and not _is_generic(words):
+            return [
+                Mention(
+                    doc.doc_id,
+                    base + start,
+                    base + end,
+                    surface,
+                    entity_class,
+                    key,
+                    "name-head",
+                    0.8,
+                )
+            ]
+        context_class = _context_class(doc, base + start, base + end)
+        if context_class:
+            return [
+                Mention(
+                    doc.doc_id,
+                    base + start,
+                    base + end,
+                    surface,
+                    context_class,
+                    key,
+                    "name-context",
+                    0.7,
+                )
+            ]
+        if label_key(surface) in acronyms or _is_acronym(surface):
+            return [
+                Mention(doc.doc_id, base + start, base + end, surface, "?", key, "acronym", 0.7)
+            ]
+        if len(words) >= 2 or start > 0:
+            # An untyped proper name: kept only if another mention of it is typed.
+            return [
+                Mention(doc.doc_id, base + start, base + end, surface, "?", key, "proper-name", 0.5)
+            ]
+        return []
+
+
+_FOLLOWING_HEAD = re.compile(r"^\s*(?:'s\s+)?([a-z][\w-]*)(?:\s+([a-z][\w-]*))?")
+_DESCRIPTION = re.compile(
+    r"^\s*(?:,|\bis\b|\bwas\b|\best\b|\betait\b|\bhas been\b|\bremains\b)\s*(?:also\s+)?"
+    r"(?:a|an|the|un|une|le|la|l')\s+((?:[\w'-]+\s+){0,4}[\w'-]+)"
+)
+_PRECEDING_HEAD = re.compile(r"\b(?:the|le|la|l'|du|de la|au)\s+([a-z][\w-]*)\s*$")
+
+
+def _context_class(doc: Document, start: int, end: int) -> str | None:
+    """Type an unknown name by the words around it: "the Booster programme",
+    "SIILAB is a Living Lab", "la ville de X"."""
+    heads = naming_data().heads
+    after = fold(doc.text[end : end + 100])
+    following = _FOLLOWING_HEAD.match(after)
+    if following:
+        words = [w for w in following.groups() if w]
+        for candidate in (" ".join(words), words[0]):
+            if candidate in heads:
+                return heads[candidate].entity_class
+    described = _DESCRIPTION.match(after)
+    if described:
+        words = described.group(1).split()
+        for i, word in enumerate(words):
+            pair = f"{word} {words[i + 1]}" if i + 1 < len(words) else ""
+            head = heads.get(pair) or heads.get(word)
+            if head:
+                return head.entity_class
+    preceding = _PRECEDING_HEAD.search(fold(doc.text[max(0, start - 30) : start]))
+    if preceding and preceding.group(1) in heads:
+        return heads[preceding.group(1)].entity_class
+    return None
+
+
+def _person(words: list[str]) -> bool:
+    data = naming_data()
+    names = [w for w in words if fold(w) not in _CONNECTORS]
+    if len(names) < 2 or len(names) > 4:
+        return False
+    first = fold(names[0]).split("-")
+    if not all(part in data.given_names for part in first) and fold(names[0]) not in _TITLES:
+        return False
+    rest = names[1:]
+    return all(
+        w[:1].isupper() and (w.isalpha() or re.fullmatch(r"[A-Z]\.", w) or "-" in w) for w in rest
+    ) and not any(fold(w) in data.heads for w in rest)
+
+
+_DEFINITION = re.compile(r"\(([^()]{2,120})\)")
+
+
+def _acronym_definitions(doc: Document) -> dict[str, str]:
+    """Pairs "Long Name (ACR)" / "ACR (Long Name)" of a document: each form's key → shared key."""
+    pairs: dict[str, str] = {}
+    for sentence in doc.sentences:
+        text = sentence.text
+        for match in _DEFINITION.finditer(text):
+            inner = match.group(1).strip()
+            before = text[: match.start()].rstrip(" –-")
+            prev_words = re.findall(r"[\w’'\-.&]+", before)
+            if _is_acronym(inner) and prev_words:
+                long_form = _long_form(prev_words, inner)
+                if long_form:
+                    pairs[label_key(long_form)] = label_key(inner)
+                    pairs[label_key(inner)] = label_key(inner)
+            elif prev_words and _is_acronym(prev_words[-1]) and len(inner.split()) >= 2:
+                pairs[label_key(inner)] = label_key(prev_words[-1])
+                pairs[label_key(prev_words[-1])] = label_key(prev_words[-1])
+    return pairs
+
+
+def _is_acronym(token: str) -> bool:
+    letters = [c for c in token if c.isalpha()]
+    return 2 <= len(letters) <= 10 and sum(c.isupper() for c in letters) >= 2 and " " not in token
+
+
+def _long_form(words: list[str], acronym: str) -> str:
+    """The capitalised run of words just before "(ACR)", at most twice the acronym's length."""
+    limit = 2 * len(acronym) + 2
+    taken: list[str] = []
+    for word in reversed(words[-limit:]):
+        if _is_capitalised(word) or fold(word) in _CONNECTORS:
+            taken.insert(0, word)
+        else:
+            break
+    while taken and fold(taken[0]) in _CONNECTORS:
+        taken.pop(0)
+    capitals = [w for w in taken if _is_capitalised(w)]
+    return " ".join(taken) if len(capitals) >= 2 else ""
+
+
+_QUOTED = re.compile(r"[«“\"]\s*([^«»“”\"]{2,60}?)\s*[»”\"]")
+_QUOTE_CONTEXT: tuple[tuple[str, str], ...] = (
+    (r"\b(?:project|programme|program|projet|platform|plateforme)\b", "Programme"),
+    (r"\b(?:method|methodology|model|approach|tool|tools|méthode|outil|démarche)s?\b", "Method"),
+)
+
+
+def _quoted_names(doc: Document, base: int, text: str) -> list[Mention]:
+    """Quoted names such as “SelfData project” or the “Mix” method, typed by nearby words."""
+    mentions = []
+    for match in _QUOTED.finditer(text):
+        inner = match.group(1)
+        if not inner[:1].isupper() or len(inner.split()) > 6:
+            continue
+        window = fold(text[max(0, match.start() - 40) : match.end() + 25])
+        for pattern, entity_class in _QUOTE_CONTEXT:
+            if re.search(pattern, window):
+                start, end = match.start(1), match.end(1)
+                mentions.append(
+                    Mention(
+                        doc.doc_id,
+                        base + start,
+                        base + end,
+                        inner,
+                        entity_class,
+                        label_key(inner),
+                        "quoted-name",
+                        0.6,
+                    )
+                )
+                break
+    return mentions
+
+
+_RULE_PRIORITY = {"gazetteer": 0, "name-head": 1, "person-name": 1, "acronym": 2, "quoted-name": 3}
+
+
+def _select(candidates: list[Mention]) -> list[Mention]:
+    """Keep the best non-overlapping mentions: longer first, then by rule priority."""
+    ordered = sorted(
+        candidates, key=lambda m: (-(m.end - m.start), _RULE_PRIORITY.get(m.rule, 9), m.start)
+    )
+    chosen: list[Mention] = []
+    for mention in ordered:
+        if all(mention.end <= c.start or mention.start >= c.end for c in chosen):
+            chosen.append(mention)
+    return sorted(chosen, key=lambda m: m.start)

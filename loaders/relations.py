@@ -1,0 +1,334 @@
+"""Relations from cue phrases, labelled lists and the document's subject, with evidence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import pairwise
+
+from .model import (
+    ACTOR_CLASSES,
+    INITIATIVE_CLASSES,
+    ORGANISATION_CLASSES,
+    Document,
+    Entity,
+    Evidence,
+    Mention,
+    Relation,
+    Sentence,
+)
+from .text import fold
+
+_ORGS = ORGANISATION_CLASSES | INITIATIVE_CLASSES
+_PLACE_OR_INITIATIVE = INITIATIVE_CLASSES | {"Place"}
+# Which object classes each predicate takes (a Place named as an actor becomes its authority).
+OBJECT_CLASSES: dict[str, frozenset[str]] = {
+    "fundedBy": ACTOR_CLASSES | {"Place"},
+    "foundedBy": ACTOR_CLASSES | {"Place"},
+    "operatedBy": ACTOR_CLASSES | {"Place"},
+    "hasPartner": ACTOR_CLASSES | {"Place"},
+    "hasBeneficiary": frozenset({"BeneficiaryGroup", "Place"}),
+    "usesMethod": frozenset({"Method"}),
+    "locatedIn": frozenset({"Place"}),
+    "inspiredBy": _PLACE_OR_INITIATIVE,
+    "diffusedTo": _PLACE_OR_INITIATIVE,
+    "memberOf": _ORGS,
+    "participatedIn": frozenset({"Event"}),
+}
+ACTOR_ROLES = frozenset({"fundedBy", "foundedBy", "operatedBy", "hasPartner"})
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A phrase announcing a relation: the objects follow it in the sentence."""
+
+    name: str
+    predicate: str
+    pattern: re.Pattern[str]
+    confidence: float
+
+
+def _cue(name: str, predicate: str, pattern: str, confidence: float = 0.85) -> Cue:
+    return Cue(name, predicate, re.compile(pattern), confidence)
+
+
+# Patterns run on folded text (lower case, no accents, straight quotes).
+CUES: tuple[Cue, ...] = (
+    _cue(
+        "funded-by",
+        "fundedBy",
+        r"\b(?:co-?)?(?:funded|financed|sponsored|subsidi[sz]ed|supported financially)"
+        r"(?: \w+)? (?:by|with|thanks to)\b",
+    ),
+    _cue("funders-list", "fundedBy", r"\b(?:other |private |public |local )*funders?\b(?: \w+)?"),
+    _cue("funds-from", "fundedBy", r"\b(?:funding|funds|grants?|budget|subsidies) (?:from|of)\b"),
+    _cue(
+        "finance-par",
+        "fundedBy",
+        r"\b(?:co-?)?(?:finance|subventionne|soutenu)e?s? (?:\w+ )?par\b|\bfinanceurs?\b"
+        r"|\bavec le soutien (?:financier )?(?:de|du|des)\b|\bfinancement (?:de|du|des)\b",
+    ),
+    _cue(
+        "created-by",
+        "foundedBy",
+        r"\b(?:created|founded|co-?founded|launched|initiated|set up|established|started)"
+        r"(?: (?:in|on) [\w ]{1,20}?)? by\b|\bfounders?\b(?: \w+)?|\bat the initiative of\b",
+    ),
+    _cue(
+        "cree-par",
+        "foundedBy",
+        r"\b(?:cree|fonde|lance|initie|impulse)e?s? (?:en \d{4} )?par\b|\bfondateurs?\b"
+        r"|\ba l'initiative (?:de|du|des)\b",
+    ),
+    _cue(
+        "managed-by",
+        "operatedBy",
+        r"\b(?:managed|run|operated|led|hosted|coordinated|piloted|carried|driven|steered"
+        r"|animated|held|implemented|headed) by\b"
+        r"|\bunder the (?:responsibility|leadership|management|coordination) of\b",
+    ),
+    _cue(
+        "porte-par",
+        "operatedBy",
+        r"\b(?:porte|pilote|gere|anime|coordonne|mene|propulse|heberge|conduit|organise)e?s? par\b"
+        r"|\bsous la (?:responsabilite|direction|houlette|coordination) (?:de|du|des)\b",
+    ),
+    _cue(
+        "in-partnership-with",
+        "hasPartner",
+        r"\b(?:in )?partnership with\b|\bin collaboration with\b|\bpartners?\b(?: \w+)?"
+        r"|\bstakeholders? (?:included|include|are|were)\b|\bconnects\b|\binvolves?\b"
+        r"|\bassociated with\b|\bwith the support of\b|\bin cooperation with\b",
+    ),
+    _cue(
+        "en-partenariat-avec",
+        "hasPartner",
+        r"\ben partenariat avec\b|\bpartenaires?\b|\bassociant\b|\bavec le concours (?:de|du|des)\b"
+        r"|\bavec l'appui (?:de|du|des)\b|\ben lien avec\b|\baux cotes (?:de|du|des)\b",
+    ),
+    _cue(
+        "member-of",
+        "memberOf",
+        r"\bmembers? of\b|\bbelongs? to\b|\bregistered in\b|\bjoined\b"
+        r"|\bunder the (?:authority|supervision|tutelage|aegis) of\b"
+        r"|\bmembre (?:de|du|des)\b|\bfait partie (?:de|du|des)\b"
+        r"|\bsous (?:la tutelle|l'autorite|l'egide) (?:de|du|des)\b",
+    ),
+    _cue(
+        "inspired-by",
+        "inspiredBy",
+        r"\binspired (?:by|from)\b|\bcopied from\b|\bmodell?ed (?:on|after)\b|\bbased on the model"
+        r"|\bimported from\b|\badapted from\b|\binspiree?s? (?:de|du|des|par)\b"
+        r"|\bsur le modele (?:de|du|des)\b|\bcopiee?s? (?:de|sur)\b",
+    ),
+    _cue(
+        "transferred-to",
+        "diffusedTo",
+        r"\b(?:transferred|extended|replicated|spread|diffused|disseminated|rolled out|scaled up"
+        r"|deployed|exported|generali[sz]ed|expanded|experimented) (?:to|in|into|across|at|over)\b"
+        r"|\bessaim\w*\b|\b(?:etendue?s?|deployee?s?|transferee?s?|generalisee?s?|diffusee?s?)"
+        r" (?:a|dans|en|au|aux|sur)\b",
+    ),
+    _cue(
+        "targeted-at",
+        "hasBeneficiary",
+        r"\bbeneficiar(?:y|ies)\b|\btarget(?:s|ed|ing)?\b(?: \w+)?|\baimed at\b|\bintended for\b"
+        r"|\bfor the benefit of\b|\baddress(?:ed|es)\b|\bbeneficiaires?\b|\bpublics? cibles?\b"
+        r"|\ba destination (?:de|des|du)\b|\bdestinee?s? (?:a|aux)\b|\bau profit (?:de|des|du)\b",
+    ),
+    _cue(
+        "took-part-in",
+        "participatedIn",
+        r"\bparticipat(?:ed|ion|es)\b|\btook part\b|\bduring\b|\bparticipe\w*\b"
+        r"|\blors (?:de|du|des)\b|\bpendant\b",
+    ),
+)
+_METHOD_WORDS = re.compile(
+    r"\b(?:methods?|methodolog\w+|tools?|approach\w*|using|uses?|used|thanks to|inspired"
+    r"|methodes?|outils?|demarches?|approches?|utilis\w+|grace a)\b"
+)
+_LOCATION_BEFORE = re.compile(
+    r"(?:\b(?:in|at|based in|located in|from|a|en|au|aux|dans|sur|near)\s+(?:the\s+)?)$"
+)
+_AS_ROLE = re.compile(r"^\s*\(\s*as (?:a |the )?(?:main )?(funder|founder|operator|partner)s?\s*\)")
+_ROLE_PREDICATE = {
+    "funder": "fundedBy",
+    "founder": "foundedBy",
+    "operator": "operatedBy",
+    "partner": "hasPartner",
+}
+_PARTNER_SECTIONS = re.compile(r"stakeholder|partner|partenaire|acteurs|governance|gouvernance")
+_AFFILIATION_GAP = re.compile(r"^\s*(?:[,(]|\bde\b|\bfrom\b|\bof\b|\bdu\b|\bat\b)[^.;]{0,40}$")
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A mention with the entity it resolved to."""
+
+    mention: Mention
+    key: str
+    entity_class: str
+
+
+def extract_relations(
+    doc: Document,
+    resolved: list[Resolved],
+    subject: str | None,
+) -> list[Relation]:
+    """Extract the relations stated in one document.
+
+    Parameters
+    ----------
+    doc : Document
+    resolved : list of Resolved
+        The document's mentions in text order, with their entities.
+    subject : str or None
+        Key of the initiative the document is about; it stands in for "the programme",
+        "the Living Lab" and for sentences that name no initiative.
+
+    Returns
+    -------
+    list of Relation
+    """
+    relations: list[Relation] = []
+    for sentence in doc.sentences:
+        here = [r for r in resolved if sentence.start <= r.mention.start < sentence.end]
+        if here:
+            relations.extend(_sentence_relations(doc, sentence, here, subject))
+    return relations
+
+
+def _sentence_relations(
+    doc: Document, sentence: Sentence, here: list[Resolved], subject: str | None
+) -> list[Relation]:
+    folded = fold(sentence.text)
+    cues = _cue_matches(folded)
+    found: list[Relation] = []
+    claimed: set[int] = set()
+    for index, (start, end, cue) in enumerate(cues):
+        limit = cues[index + 1][0] if index + 1 < len(cues) else len(folded)
+        owner = _owner(here, sentence, start, subject)
+        for r in here:
+            offset = r.mention.start - sentence.start
+            if end <= offset < limit and r.entity_class in OBJECT_CLASSES[cue.predicate]:
+                predicate = _role_override(folded, r, sentence) or cue.predicate
+                found.extend(
+                    _relation(doc, sentence, owner, predicate, r, cue.name, cue.confidence)
+                )
+                claimed.add(r.mention.start)
+    owner = _owner(here, sentence, len(folded), subject)
+    for r in here:
+        if r.mention.start in claimed:
+            continue
+        for predicate, rule, confidence in _default_roles(folded, sentence, r):
+            found.extend(_relation(doc, sentence, owner, predicate, r, rule, confidence))
+    found.extend(_affiliations(doc, sentence, here, folded))
+    return found
+
+
+def _cue_matches(folded: str) -> list[tuple[int, int, Cue]]:
+    matches = [(m.start(), m.end(), cue) for cue in CUES for m in cue.pattern.finditer(folded)]
+    matches.sort(key=lambda item: (item[0], -item[1]))
+    kept: list[tuple[int, int, Cue]] = []
+    for item in matches:
+        if not kept or item[0] >= kept[-1][1]:
+            kept.append(item)
+    return kept
+
+
+def _owner(
+    here: list[Resolved], sentence: Sentence, before: int, subject: str | None
+) -> str | None:
+    """The initiative a cue speaks of: the last one named before it, else the document's."""
+    named = [
+        r
+        for r in here
+        if r.entity_class in INITIATIVE_CLASSES and r.mention.start - sentence.start < before
+    ]
+    return named[-1].key if named else subject
+
+
+def _role_override(folded: str, r: Resolved, sentence: Sentence) -> str | None:
+    after = folded[r.mention.end - sentence.start :]
+    match = _AS_ROLE.match(after)
+    return _ROLE_PREDICATE[match.group(1)] if match else None
+
+
+def _default_roles(folded: str, sentence: Sentence, r: Resolved) -> list[tuple[str, str, float]]:
+    """Relations implied without a cue: methods, groups served, places, events, stakeholders."""
+    offset = r.mention.start - sentence.start
+    override = _role_override(folded, r, sentence)
+    if override and r.entity_class in OBJECT_CLASSES[override]:
+        return [(override, "as-role", 0.85)]
+    if r.entity_class == "Method":
+        return [
+            (
+                "usesMethod",
+                "method-cue" if _METHOD_WORDS.search(folded) else "method-mention",
+                0.7 if _METHOD_WORDS.search(folded) else 0.5,
+            )
+        ]
+    if r.entity_class == "BeneficiaryGroup":
+        return [("hasBeneficiary", "group-mention", 0.5)]
+    if r.entity_class == "Event":
+        return [("participatedIn", "event-mention", 0.5)]
+    if r.entity_class == "Place" and _LOCATION_BEFORE.search(folded[:offset]):
+        return [("locatedIn", "in-place", 0.6)]
+    if r.entity_class in ACTOR_CLASSES - {"Person"} and _PARTNER_SECTIONS.search(
+        fold(sentence.section)
+    ):
+        return [("hasPartner", "stakeholder-section", 0.5)]
+    return []
+
+
+def _affiliations(
+    doc: Document, sentence: Sentence, here: list[Resolved], folded: str
+) -> list[Relation]:
+    """A person followed closely by an organisation ("Anna L., de la Région") is a member of it."""
+    found = []
+    for person, nxt in pairwise(here):
+        if person.entity_class != "Person" or nxt.entity_class not in ORGANISATION_CLASSES:
+            continue
+        gap = folded[person.mention.end - sentence.start : nxt.mention.start - sentence.start]
+        if _AFFILIATION_GAP.match(gap):
+            found.extend(_relation(doc, sentence, person.key, "memberOf", nxt, "affiliation", 0.6))
+    return found
+
+
+def _relation(
+    doc: Document,
+    sentence: Sentence,
+    owner: str | None,
+    predicate: str,
+    r: Resolved,
+    rule: str,
+    confidence: float,
+) -> list[Relation]:
+    if owner is None or owner == r.key:
+        return []
+    obj = r.key
+    if r.entity_class == "Place" and predicate in ACTOR_ROLES | {"memberOf"}:
+        obj = authority_key(r.key)
+    evidence = Evidence(
+        doc_id=doc.doc_id,
+        section=sentence.section,
+        start=sentence.start,
+        end=sentence.end,
+        sentence=sentence.text,
+        language=doc.language,
+        rule=rule,
+        confidence=confidence,
+    )
+    return [Relation(owner, predicate, obj, evidence)]
+
+
+def authority_key(place_key: str) -> str:
+    """Key of the local authority that governs a place (a city that funds is an actor)."""
+    return f"{place_key}#authority"
+
+
+def authority_entity(place: Entity) -> Entity:
+    """The local authority of a place, named like it."""
+    authority = Entity(authority_key(place.key), "LocalAuthority", place.label, place.label_lang)
+    authority.docs = set(place.docs)
+    return authority
