@@ -1,1 +1,27 @@
-"""labatlas stage."""
+"""The SPARQL query library (`.rq` files beside this module) and its runner."""
+
+from .format import FORMATS, format_result, term_text
+from .library import (
+    LibraryQuery,
+    QueryError,
+    QueryParam,
+    QueryResult,
+    find_entity,
+    library,
+    load_query,
+    run_query,
+)
+
+__all__ = [
+    "FORMATS",
+    "LibraryQuery",
+    "QueryError",
+    "QueryParam",
+    "QueryResult",
+    "find_entity",
+    "format_result",
+    "library",
+    "load_query",
+    "run_query",
+    "term_text",
+]

@@ -1,0 +1,172 @@
+"""The `labatlas` command line: build, query, export, stats."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+STORE_OPTION = click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Store folder (default: $LABATLAS_STORE or ~/.local/share/labatlas/store).",
+)
+
+
+class LabatlasError(click.ClickException):
+    """A user-facing error: one line, exit code 1."""
+
+    def show(self, file=None) -> None:
+        click.echo(f"labatlas: error: {self.format_message()}", err=True)
+
+
+def _fail_cleanly(func):
+    """Turn the library's own errors into one clear line and a non-zero exit."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from labatlas.graph.store import StoreError
+        from labatlas.loaders.pipeline import CorpusError
+        from labatlas.queries import QueryError
+
+        try:
+            return func(*args, **kwargs)
+        except (CorpusError, StoreError, QueryError) as err:
+            raise LabatlasError(str(err)) from err
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="labatlas")
+def main() -> None:
+    """Build and explore a knowledge graph of public innovation labs from case texts."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@STORE_OPTION
+@click.option("--base", default=None, help="Base IRI for instances (a portal's own domain).")
+@click.option("--quiet", "-q", is_flag=True, help="Print no progress or summary.")
+@_fail_cleanly
+def build(paths: tuple[Path, ...], store_dir: Path | None, base: str | None, quiet: bool) -> None:
+    """Build the graph from PATHS (.txt/.md files or folders; default: the bundled corpus).
+
+    The store is replaced only when the whole build succeeded.
+    """
+    from labatlas.graph.store import build_store, open_store
+    from labatlas.loaders.pipeline import extract_corpus
+
+    started = time.perf_counter()
+
+    def progress(path: Path) -> None:
+        if not quiet:
+            click.echo(f"reading {path}", err=True)
+
+    extraction = extract_corpus(list(paths) or None, on_file=progress)
+    for reason in extraction.skipped_files:
+        click.echo(f"labatlas: skipped {reason}", err=True)
+    target = build_store(extraction, store_dir, base)
+    if not quiet:
+        elapsed = time.perf_counter() - started
+        click.echo(f"built {target} in {elapsed:.1f} s")
+        _print_summary(open_store(target), top=10)
+
+
+@main.command()
+@STORE_OPTION
+@click.option("--top", default=10, show_default=True, help="How many shared partners to list.")
+@_fail_cleanly
+def stats(store_dir: Path | None, top: int) -> None:
+    """Print what the store holds: documents, entities per class, relations, shared partners."""
+    from labatlas.graph.store import open_store
+
+    _print_summary(open_store(store_dir), top)
+
+
+def _print_summary(store, top: int) -> None:  # noqa: ANN001 - pyoxigraph.Store
+    from labatlas.graph.stats import format_summary, summarize
+    from labatlas.queries import format_result, load_query, run_query
+    from labatlas.queries.library import QueryResult
+
+    click.echo(format_summary(summarize(store)))
+    shared = run_query(store, load_query("shared-partners"))
+    wanted = ("actorLabel", "class", "initiatives", "initiativeLabels")
+    columns = [shared.columns.index(c) for c in wanted]
+    rows = tuple(tuple(row[i] for i in columns) for row in shared.rows[:top])
+    click.echo("top shared partners:")
+    click.echo(format_result(QueryResult(wanted, rows), "table"), nl=False)
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a query parameter (repeatable); IRI parameters accept labels.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@STORE_OPTION
+@_fail_cleanly
+def query(name: str | None, params: tuple[str, ...], fmt: str, store_dir: Path | None) -> None:
+    """Run a library query by NAME, or any .rq FILE; without NAME, list the library."""
+    from labatlas.graph.store import open_store
+    from labatlas.queries import format_result, library, load_query, run_query
+
+    if name is None:
+        for query_name, item in library().items():
+            click.echo(f"{query_name:<24}{item.title}: {item.description}")
+        return
+    values = {}
+    for param in params:
+        key, sep, value = param.partition("=")
+        if not sep:
+            raise LabatlasError(f"--param {param!r}: expected NAME=VALUE")
+        values[key.strip()] = value
+    chosen = load_query(name)
+    result = run_query(open_store(store_dir), chosen, values)
+    click.echo(format_result(result, fmt), nl=False)
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["ttl", "nt", "trig", "jsonld"]),
+    default="ttl",
+    show_default=True,
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--include-ontology", is_flag=True, help="Also write the ontology (TBox).")
+@click.option("--base", default=None, help="Base IRI the store was built with.")
+@STORE_OPTION
+@_fail_cleanly
+def export(
+    fmt: str, output: Path, include_ontology: bool, base: str | None, store_dir: Path | None
+) -> None:
+    """Write the graph as Turtle, N-Triples, TriG (one graph per document) or JSON-LD."""
+    from labatlas.graph.export import export_store
+    from labatlas.graph.rdf import Namespaces
+    from labatlas.graph.store import open_store
+
+    ns = Namespaces(base) if base else Namespaces()
+    count = export_store(open_store(store_dir), output, fmt, ns, include_ontology)
+    click.echo(f"wrote {count} statements to {output}", err=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,252 @@
+"""The SPARQL query library: `.rq` files with a header, run on the store with bound values."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from labatlas.graph.rdf import PREFIXES, XSD
+from labatlas.loaders.text import label_key
+from pyoxigraph import Literal, NamedNode, QuerySolutions, Store, Variable
+
+_HEADER = re.compile(r"^#\s*(title|description|param|example):\s*(.*)$")
+_PARAM = re.compile(r"^(\w+)\s+(\S+)\s+(\S+)\s*(?:--\s*(.*))?$")
+
+
+class QueryError(ValueError):
+    """A query cannot be found, parsed or bound (the message says which and why)."""
+
+
+@dataclass(frozen=True)
+class QueryParam:
+    """A parameter a library query accepts; ``default`` None means optional and unbound."""
+
+    name: str
+    datatype: str
+    default: str | None
+    help: str
+
+
+@dataclass(frozen=True)
+class LibraryQuery:
+    """A query of the library with what its header says about it."""
+
+    name: str
+    path: Path
+    text: str
+    title: str
+    description: str
+    params: tuple[QueryParam, ...]
+    example: str
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """Rows of a SELECT: column names and, per row, one value (or None) per column."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[object | None, ...], ...]
+
+
+def library_dir() -> Path:
+    """The folder of the shipped `.rq` files."""
+    return Path(__file__).parent
+
+
+def parse_query_file(path: Path) -> LibraryQuery:
+    """Read a `.rq` file and its header block.
+
+    Examples
+    --------
+    >>> q = parse_query_file(library_dir() / "shared-partners.rq")
+    >>> q.name, [p.name for p in q.params]
+    ('shared-partners', ['min'])
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise QueryError(f"{path}: cannot read query ({err})") from err
+    fields: dict[str, str] = {}
+    params: list[QueryParam] = []
+    for line in text.splitlines():
+        match = _HEADER.match(line.strip())
+        if not match:
+            continue
+        key, value = match.groups()
+        if key == "param":
+            params.append(_parse_param(path, value))
+        else:
+            fields.setdefault(key, value.strip())
+    return LibraryQuery(
+        name=path.stem,
+        path=path,
+        text=text,
+        title=fields.get("title", path.stem),
+        description=fields.get("description", ""),
+        params=tuple(params),
+        example=fields.get("example", ""),
+    )
+
+
+def _parse_param(path: Path, value: str) -> QueryParam:
+    match = _PARAM.match(value.strip())
+    if not match:
+        raise QueryError(f"{path}: malformed '# param:' line: {value!r}")
+    name, datatype, default, help_text = match.groups()
+    return QueryParam(name, datatype, None if default == "-" else default, help_text or "")
+
+
+def library() -> dict[str, LibraryQuery]:
+    """All queries of the library by name.
+
+    Examples
+    --------
+    >>> "shared-partners" in library()
+    True
+    """
+    return {p.stem: parse_query_file(p) for p in sorted(library_dir().glob("*.rq"))}
+
+
+def load_query(name_or_path: str) -> LibraryQuery:
+    """Return a library query by name, or any `.rq` file by path.
+
+    Raises
+    ------
+    QueryError
+        Unknown name (the message lists the library), or unreadable file.
+    """
+    if name_or_path.endswith(".rq") or "/" in name_or_path:
+        path = Path(name_or_path)
+        if not path.is_file():
+            raise QueryError(f"{path}: no such query file")
+        return parse_query_file(path)
+    queries = library()
+    if name_or_path not in queries:
+        close = difflib.get_close_matches(name_or_path, queries, n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise QueryError(
+            f"unknown query '{name_or_path}'{hint}; the library has: {', '.join(queries)}"
+        )
+    return queries[name_or_path]
+
+
+def bind_values(
+    query: LibraryQuery, given: dict[str, str], store: Store
+) -> dict[Variable, NamedNode | Literal]:
+    """Turn ``--param name=value`` strings into RDF terms for the query's variables.
+
+    Values are bound as terms (SEP-0007 substitution), never pasted into the text. An
+    ``iri`` parameter accepts a full IRI, a prefixed name (``la:fundedBy``) or an
+    entity's label or alias.
+    """
+    declared = {p.name: p for p in query.params}
+    unknown = set(given) - set(declared)
+    if unknown:
+        names = ", ".join(sorted(declared)) or "none"
+        raise QueryError(
+            f"{query.name}: unknown parameter(s) {', '.join(sorted(unknown))}; it takes: {names}"
+        )
+    bound: dict[Variable, NamedNode | Literal] = {}
+    for param in query.params:
+        value = given.get(param.name, param.default)
+        if value is not None:
+            bound[Variable(param.name)] = _term(param, value, store)
+    return bound
+
+
+def _term(param: QueryParam, value: str, store: Store) -> NamedNode | Literal:
+    if param.datatype != "iri":
+        datatype = param.datatype.replace("xsd:", XSD)
+        if datatype in {XSD + "integer", XSD + "decimal"} and not re.fullmatch(
+            r"-?\d+(?:\.\d+)?", value
+        ):
+            raise QueryError(f"parameter {param.name}: {value!r} is not a number")
+        return Literal(value, datatype=NamedNode(datatype))
+    if re.match(r"^[a-z][\w+.-]*://", value):
+        return NamedNode(value)
+    prefix, _, local = value.partition(":")
+    if local and prefix in PREFIXES and " " not in value:
+        return NamedNode(PREFIXES[prefix] + local)
+    return find_entity(store, value)
+
+
+def find_entity(store: Store, name: str) -> NamedNode:
+    """Return the entity whose label or alias matches `name` (case, accents, articles aside).
+
+    Raises
+    ------
+    QueryError
+        No entity or several have that name; the message lists close matches.
+    """
+    labels: dict[str, set[str]] = {}
+    display: dict[str, str] = {}
+    for entity, label in _all_labels(store):
+        labels.setdefault(label_key(label), set()).add(entity)
+        display.setdefault(label_key(label), label)
+    matches = labels.get(label_key(name), set())
+    if len(matches) == 1:
+        return NamedNode(next(iter(matches)))
+    if matches:
+        raise QueryError(f"'{name}' names several entities: {', '.join(sorted(matches))}")
+    close = difflib.get_close_matches(label_key(name), list(labels), n=5, cutoff=0.6)
+    hint = f"; close matches: {', '.join(display[c] for c in close)}" if close else ""
+    raise QueryError(f"no entity named '{name}'{hint}")
+
+
+def _all_labels(store: Store) -> list[tuple[str, str]]:
+    query = """
+    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+    PREFIX la: <https://w3id.org/labatlas/ontology#>
+    SELECT DISTINCT ?entity ?label WHERE {
+      { ?entity rdfs:label ?label } UNION { ?entity skos:altLabel ?label }
+      FILTER NOT EXISTS { ?entity a la:SourceDocument }
+      FILTER(isIRI(?entity) && !STRSTARTS(STR(?entity), STR(la:)))
+    }"""
+    solutions = store.query(query, use_default_graph_as_union=True)
+    return [(row["entity"].value, row["label"].value) for row in solutions]
+
+
+def run_query(
+    store: Store, query: LibraryQuery, given: dict[str, str] | None = None
+) -> QueryResult:
+    """Run a library query on the store (union of all graphs as default graph).
+
+    Parameters
+    ----------
+    store : pyoxigraph.Store
+    query : LibraryQuery
+    given : dict, optional
+        Parameter values as strings, by name.
+
+    Returns
+    -------
+    QueryResult
+
+    Raises
+    ------
+    QueryError
+        Syntax error (with line and column), bad parameter, or not a SELECT.
+    """
+    substitutions = bind_values(query, given or {}, store)
+    try:
+        solutions = store.query(
+            query.text, use_default_graph_as_union=True, substitutions=substitutions
+        )
+    except SyntaxError as err:
+        raise QueryError(f"{query.path}: SPARQL {_position(str(err))}") from err
+    if not isinstance(solutions, QuerySolutions):
+        raise QueryError(f"{query.path}: only SELECT queries can be printed as a table")
+    columns = tuple(v.value for v in solutions.variables)
+    rows = tuple(tuple(row[c] for c in columns) for row in solutions)
+    return QueryResult(columns, rows)
+
+
+def _position(message: str) -> str:
+    match = re.match(r"error at (\d+):(\d+): (.*)", message)
+    if match:
+        line, column, detail = match.groups()
+        return f"syntax error at line {line}, column {column}: {detail}"
+    return f"syntax error: {message}"
