@@ -54,7 +54,7 @@ _MONTHS = (
 )
 _DATE_LINE = re.compile(rf"^\s*(?:{_MONTHS})\.?\s+\d{{1,2}}(?:er)?\s+\d{{4}}\s*$", re.IGNORECASE)
 _CHROME_LINE = re.compile(
-    r"^\s*(?:(?:PNG|JPE?G|GIF|PDF|SVG)\s*-\s*[\d.,]+\s*[kKmM]?[oB]|[»›].*)\s*$"
+    r"^\s*(?:(?:PNG|JPE?G|GIF|PDF|SVG)\s*-\s*[\d.,]+[\s\u00a0]*[kKmM]?i?[oB]|[»›].*)\s*$"
 )
 
 
@@ -130,7 +130,10 @@ _TEMPLATE_HEADINGS = 4
 
 
 def _post_boundaries(text: str) -> list[int]:
-    starts = [s for s in _line_starts(text) if _DATE_LINE.match(text[s : text.find("\n", s)])]
+    lines = text.split("\n")
+    starts = [
+        s for s, line in zip(_line_starts(text), lines, strict=True) if _DATE_LINE.match(line)
+    ]
     return starts if len(starts) >= 2 else []
 
 
@@ -190,8 +193,11 @@ def _make_document(
     local_headings = {
         pos - start: h for pos, h in headings.items() if start <= pos < start + len(body)
     }
-    chrome = {pos: "" for pos in _line_starts(body) if is_chrome(body[pos : body.find("\n", pos)])}
-    sentences = split_sentences(body, {**chrome, **local_headings})
+    lines = body.split("\n")
+    chrome = frozenset(
+        pos for pos, line in zip(_line_starts(body), lines, strict=True) if is_chrome(line)
+    )
+    sentences = split_sentences(body, local_headings, chrome)
     first_line = text.count("\n", 0, start) + 1
     return Document(
         doc_id=doc_id,

@@ -75,7 +75,9 @@ def fold(text: str) -> str:
     return "".join(_fold_char(c) for c in text.translate(_PUNCT_FOLD))
 
 
-_ARTICLES = re.compile(r"^(?:the|a|an|la|le|les|l'|un|une|des|du|de la|de l')\s*", re.IGNORECASE)
+_ARTICLES = re.compile(
+    r"^(?:(?:the|a|an|la|le|les|un|une|des|du|de la)\s+|l'|de l')", re.IGNORECASE
+)
 _POSSESSIVE = re.compile(r"(?:'s|s')$")
 
 
@@ -146,7 +148,9 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return bool(re.fullmatch(r"(?:[a-zà-ÿ]\.)*[a-zà-ÿ]", word))
 
 
-def split_sentences(text: str, headings: dict[int, str]) -> tuple[Sentence, ...]:
+def split_sentences(
+    text: str, headings: dict[int, str], skipped: frozenset[int] = frozenset()
+) -> tuple[Sentence, ...]:
     """Split a document into sentences; each line is also a boundary.
 
     Parameters
@@ -156,6 +160,8 @@ def split_sentences(text: str, headings: dict[int, str]) -> tuple[Sentence, ...]
     headings : dict[int, str]
         Start offset of each heading line → heading text; sentences after a heading
         belong to its section, heading lines themselves are not sentences.
+    skipped : frozenset of int
+        Start offsets of lines that are not text (page furniture).
 
     Returns
     -------
@@ -174,6 +180,8 @@ def split_sentences(text: str, headings: dict[int, str]) -> tuple[Sentence, ...]
         offset += len(line) + 1
         if line_start in headings:
             section = headings[line_start]
+            continue
+        if line_start in skipped:
             continue
         bullet = _BULLET.match(line)
         cursor = bullet.end() if bullet else 0

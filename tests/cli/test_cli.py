@@ -1,0 +1,97 @@
+"""The command line as a user runs it: real store on disk, real files, one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from labatlas.cli import main
+
+
+@pytest.fixture()
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def _run(runner: CliRunner, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_build_prints_a_summary_and_query_answers(runner: CliRunner, tmp_path: Path) -> None:
+    store = str(tmp_path / "store")
+    code, out, _ = _run(runner, "build", "--store", store)
+    assert code == 0
+    assert "documents:" in out and "relations by predicate:" in out and "top shared partners" in out
+    code, out, _ = _run(runner, "query", "shared-partners", "--store", store, "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    assert all(int(r["initiatives"]) >= 2 for r in rows)
+    code, out, _ = _run(runner, "export", "-o", str(tmp_path / "a.ttl"), "--store", store)
+    assert code == 0 and (tmp_path / "a.ttl").stat().st_size > 1000
+
+
+def test_query_parameters_accept_labels_and_are_bound_not_pasted(
+    runner: CliRunner, built_store: Path
+) -> None:
+    store = str(built_store)
+    code, out, _ = _run(runner, "query", "shared-partners", "--store", store,
+                        "--param", "min=1", "--format", "csv")
+    assert code == 0
+    everyone = out.count("\n")
+    hostile = '2) } } INSERT DATA { <x:a> <x:b> <x:c> } #'
+    code, _, err = _run(runner, "query", "shared-partners", "--store", store, "--param",
+                        f"min={hostile}")
+    assert code != 0 and "not a number" in err
+    code, out, err = _run(runner, "query", "funders", "--store", store, "--param",
+                          'initiative=SIILAB" } UNION { ?x ?y ?z')
+    assert code != 0 and "no entity named" in err
+    assert everyone > 3
+
+
+def test_unknown_query_lists_the_library(runner: CliRunner, built_store: Path) -> None:
+    code, _, err = _run(runner, "query", "shared-partner", "--store", str(built_store))
+    assert code == 1
+    assert "did you mean shared-partners" in err and err.count("\n") == 1
+
+
+def test_sparql_syntax_error_names_file_line_and_column(
+    runner: CliRunner, built_store: Path, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.rq"
+    bad.write_text("SELECT ?x WHERE {\n  ?x ?y \n}\n", encoding="utf-8")
+    code, _, err = _run(runner, "query", str(bad), "--store", str(built_store))
+    assert code == 1
+    assert str(bad) in err and "line 3" in err and "column" in err
+
+
+def test_missing_file_empty_corpus_and_binary_file(runner: CliRunner, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    code, _, err = _run(runner, "build", str(tmp_path / "nope.txt"), "--store", str(store))
+    assert code == 1 and "nope.txt: no such file" in err
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = _run(runner, "build", str(empty), "--store", str(store))
+    assert code == 1 and "empty corpus" in err
+    (empty / "blob.txt").write_bytes(b"\x00\x01binary")
+    (empty / "case.txt").write_text("The Lab of Nantes is funded by the City of Nantes.\n")
+    code, _, err = _run(runner, "build", str(empty), "--store", str(store))
+    assert code == 0 and "skipped" in err and "blob.txt: binary file" in err
+    assert not store.with_name("nope").exists()
+
+
+def test_failed_build_keeps_the_previous_store(runner: CliRunner, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert _run(runner, "build", "--store", str(store), "-q")[0] == 0
+    before = _run(runner, "query", "shared-partners", "--store", str(store))[1]
+    code, _, _ = _run(runner, "build", str(tmp_path / "missing"), "--store", str(store))
+    assert code == 1
+    assert _run(runner, "query", "shared-partners", "--store", str(store))[1] == before
+
+
+def test_query_without_a_store_says_how_to_make_one(runner: CliRunner, tmp_path: Path) -> None:
+    code, _, err = _run(runner, "query", "funders", "--store", str(tmp_path / "none"))
+    assert code == 1 and "labatlas build" in err
