@@ -56,10 +56,9 @@ def open_store(path: Path | None = None, *, read_only: bool = True) -> Store:
 
 def ontology_files() -> list[Path]:
     """The Turtle files loaded into the ontology graph of every store."""
-    import labatlas.ontology
+    from labatlas.ontology import align_path, ontology_path
 
-    folder = Path(labatlas.ontology.__file__).parent
-    return [folder / "labatlas.ttl", folder / "align.ttl"]
+    return [ontology_path(), align_path()]
 
 
 def write_store(path: Path, quads: Iterable[Quad], ns: Namespaces | None = None) -> None:
