@@ -89,7 +89,7 @@ def stats(store_dir: Path | None, top: int) -> None:
     _print_summary(open_store(store_dir), top)
 
 
-def _print_summary(store, top: int) -> None:  # noqa: ANN001 - pyoxigraph.Store
+def _print_summary(store, top: int) -> None:
     from labatlas.graph.stats import format_summary, summarize
     from labatlas.queries import format_result, load_query, run_query
     from labatlas.queries.library import QueryResult

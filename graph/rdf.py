@@ -7,9 +7,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from pyoxigraph import Literal, NamedNode, Quad
+
 from labatlas.loaders.model import KIND_OF_CLASS, Document, Entity, Extraction, Relation
 from labatlas.loaders.text import fold
-from pyoxigraph import Literal, NamedNode, Quad
 
 LA = "https://w3id.org/labatlas/ontology#"
 DEFAULT_BASE = "https://w3id.org/labatlas/"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from labatlas.loaders.model import ENTITY_CLASSES, PREDICATES
 from pyoxigraph import Store
+
+from labatlas.loaders.model import ENTITY_CLASSES, PREDICATES
 
 from .rdf import LA
 

@@ -8,8 +8,9 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from labatlas.loaders.model import Extraction
 from pyoxigraph import Quad, RdfFormat, Store
+
+from labatlas.loaders.model import Extraction
 
 from .rdf import Namespaces, extraction_quads
 

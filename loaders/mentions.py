@@ -297,6 +297,10 @@ _DESCRIPTION = re.compile(
     r"^\s*(?:,|\bis\b|\bwas\b|\best\b|\betait\b|\bhas been\b|\bremains\b)\s*(?:also\s+)?"
     r"(?:a|an|the|un|une|le|la|l')\s+((?:[\w'-]+\s+){0,4}[\w'-]+)"
 )
+_CALLED = re.compile(
+    r"((?:[\w'-]+\s+){1,6})(?:called|named|known as|entitled|baptise|appele|intitule|nomme)e?s?"
+    r"\s+(?:the\s+|le\s+|la\s+|l')?$"
+)
 _PRECEDING_HEAD = re.compile(r"\b(?:the|le|la|l'|du|de la|au)\s+([a-z][\w-]*)\s*$")
 
 
@@ -319,9 +323,15 @@ def _context_class(doc: Document, start: int, end: int) -> str | None:
             head = heads.get(pair) or heads.get(word)
             if head:
                 return head.entity_class
-    preceding = _PRECEDING_HEAD.search(fold(doc.text[max(0, start - 30) : start]))
+    before = fold(doc.text[max(0, start - 80) : start])
+    preceding = _PRECEDING_HEAD.search(before[-30:])
     if preceding and preceding.group(1) in heads:
         return heads[preceding.group(1)].entity_class
+    called = _CALLED.search(before)
+    if called:
+        for word in reversed(called.group(1).split()):
+            if word in heads:
+                return heads[word].entity_class
     return None
 
 

@@ -84,7 +84,7 @@ CUES: tuple[Cue, ...] = (
         "managed-by",
         "operatedBy",
         r"\b(?:managed|run|operated|led|hosted|coordinated|piloted|carried|driven|steered"
-        r"|animated|held|implemented|headed) by\b"
+        r"|animated|held|implemented|headed|provided|delivered|organi[sz]ed) by\b"
         r"|\bunder the (?:responsibility|leadership|management|coordination) of\b",
     ),
     _cue(
@@ -150,13 +150,28 @@ _METHOD_WORDS = re.compile(
 _LOCATION_BEFORE = re.compile(
     r"(?:\b(?:in|at|based in|located in|from|a|en|au|aux|dans|sur|near)\s+(?:the\s+)?)$"
 )
-_AS_ROLE = re.compile(r"^\s*\(\s*as (?:a |the )?(?:main )?(funder|founder|operator|partner)s?\s*\)")
+_AS_ROLE = re.compile(
+    r"^\s*[(,]\s*(?:as|en tant que|comme) (?:a |the |le |la |l')?(?:main |principal )?"
+    r"(funder|financeur|founder|fondateur|operator|operateur|architect|architecte|manager"
+    r"|coordinator|coordinateur|host|leader|pilot|pilote|porteur|partner|partenaire)s?\b"
+)
 _ROLE_PREDICATE = {
     "funder": "fundedBy",
+    "financeur": "fundedBy",
     "founder": "foundedBy",
-    "operator": "operatedBy",
+    "fondateur": "foundedBy",
     "partner": "hasPartner",
+    "partenaire": "hasPartner",
 }
+_HOSTING = re.compile(
+    r"^\s*,\s*(?:which is |qui )?(?:hosting|running|managing|leading|coordinating|operating"
+    r"|carrying|heberge|porte|pilote|anime|gere|coordonne)\w*\s+(?:this|the|these|ce|cette|le|la)\b"
+)
+_ANAPHOR = re.compile(
+    r"\b(?:the|this|that|these|le|la|ce|cette|l')\s*(?:operation|programme|program|project|projet"
+    r"|experiment|experimentation|initiative|scheme|network|dispositif|lab|labo|living lab|method"
+    r"|methode|approach|demarche|model|modele)s?\b"
+)
 _PARTNER_SECTIONS = re.compile(r"stakeholder|partner|partenaire|acteurs|governance|gouvernance")
 _AFFILIATION_GAP = re.compile(r"^\s*(?:[,(]|\bde\b|\bfrom\b|\bof\b|\bdu\b|\bat\b)[^.;]{0,40}$")
 
@@ -191,10 +206,15 @@ def extract_relations(
     list of Relation
     """
     relations: list[Relation] = []
+    salient = subject
     for sentence in doc.sentences:
         here = [r for r in resolved if sentence.start <= r.mention.start < sentence.end]
+        # "The operation is co-financed by …" speaks of the initiative last named.
+        owner = salient if _ANAPHOR.search(fold(sentence.text)) else subject
         if here:
-            relations.extend(_sentence_relations(doc, sentence, here, subject))
+            relations.extend(_sentence_relations(doc, sentence, here, owner))
+        named = [r.key for r in here if r.entity_class in INITIATIVE_CLASSES]
+        salient = named[-1] if named else salient
     return relations
 
 
@@ -249,9 +269,12 @@ def _owner(
 
 
 def _role_override(folded: str, r: Resolved, sentence: Sentence) -> str | None:
+    """A role stated right after an actor: "X (as funder)", "X, hosting this network"."""
     after = folded[r.mention.end - sentence.start :]
     match = _AS_ROLE.match(after)
-    return _ROLE_PREDICATE[match.group(1)] if match else None
+    if match:
+        return _ROLE_PREDICATE.get(match.group(1), "operatedBy")
+    return "operatedBy" if _HOSTING.match(after) else None
 
 
 def _default_roles(folded: str, sentence: Sentence, r: Resolved) -> list[tuple[str, str, float]]:

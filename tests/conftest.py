@@ -24,6 +24,6 @@ def built_store(tmp_path_factory: pytest.TempPathFactory, extraction: Extraction
 
 
 @pytest.fixture(scope="session")
-def store(built_store: Path):  # noqa: ANN201 - pyoxigraph.Store
+def store(built_store: Path):
     """The built store, opened read-only."""
     return open_store(built_store)

@@ -10,7 +10,7 @@ from labatlas.graph.export import export_store
 from labatlas.ontology import check_consistency
 
 
-def test_built_graph_is_consistent_with_the_ontology(store, tmp_path: Path) -> None:  # noqa: ANN001
+def test_built_graph_is_consistent_with_the_ontology(store, tmp_path: Path) -> None:
     out = tmp_path / "data.nt"
     export_store(store, out, "nt")
     data = rdflib.Graph().parse(out, format="nt")

@@ -35,7 +35,7 @@ def _corpus_text() -> str:
     return "\n".join(p.read_text(encoding="utf-8") for p in default_corpus().glob("*.txt"))
 
 
-def test_every_relation_has_evidence_quoted_verbatim_from_the_corpus(store) -> None:  # noqa: ANN001
+def test_every_relation_has_evidence_quoted_verbatim_from_the_corpus(store) -> None:
     corpus = _corpus_text()
     rows = list(store.query(EVIDENCE_SENTENCES, use_default_graph_as_union=True))
     assert len(rows) > 50
@@ -44,14 +44,14 @@ def test_every_relation_has_evidence_quoted_verbatim_from_the_corpus(store) -> N
     assert all(r["sentence"].value in corpus for r in rows)
 
 
-def test_one_named_graph_per_document_plus_the_ontology(store, extraction: Extraction) -> None:  # noqa: ANN001
+def test_one_named_graph_per_document_plus_the_ontology(store, extraction: Extraction) -> None:
     ns = Namespaces()
     graphs = {g.value for g in store.named_graphs()}
     expected = {ns.document_graph(d.doc_id).value for d in extraction.documents}
     assert graphs == expected | {ns.ontology_graph.value}
 
 
-def test_duplicate_siilab_text_gives_one_fact_with_evidence_from_both_files(store) -> None:  # noqa: ANN001
+def test_duplicate_siilab_text_gives_one_fact_with_evidence_from_both_files(store) -> None:
     query = """
     PREFIX la: <https://w3id.org/labatlas/ontology#>
     PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -87,7 +87,7 @@ def test_a_failed_build_leaves_the_previous_store_intact(tmp_path: Path) -> None
     target = build_store(extract_corpus(), tmp_path / "store")
     before = len(open_store(target))
 
-    def broken():  # noqa: ANN202
+    def broken():
         yield from extraction_quads(extract_corpus())
         raise RuntimeError("disk full")
 
@@ -100,7 +100,7 @@ def test_a_failed_build_leaves_the_previous_store_intact(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize("fmt", ["ttl", "nt", "trig", "jsonld"])
-def test_exports_parse_back_with_the_same_statements(store, tmp_path: Path, fmt: str) -> None:  # noqa: ANN001
+def test_exports_parse_back_with_the_same_statements(store, tmp_path: Path, fmt: str) -> None:
     out = tmp_path / f"atlas.{fmt}"
     count = export_store(store, out, fmt)
     rdf_format = {
@@ -112,7 +112,7 @@ def test_exports_parse_back_with_the_same_statements(store, tmp_path: Path, fmt:
     assert len(set(parse(path=str(out), format=rdf_format))) == count
 
 
-def test_exported_turtle_parses_with_rapper(store, tmp_path: Path) -> None:  # noqa: ANN001
+def test_exported_turtle_parses_with_rapper(store, tmp_path: Path) -> None:
     out = tmp_path / "atlas.ttl"
     count = export_store(store, out, "ttl")
     result = subprocess.run(

@@ -10,7 +10,7 @@ from labatlas.loaders.documents import SourceError, read_source, split_documents
 from labatlas.loaders.pipeline import default_corpus
 
 
-def _docs(name: str):  # noqa: ANN202
+def _docs(name: str):
     path = default_corpus() / name
     return split_documents(path.name, read_source(path))
 
