@@ -7,9 +7,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from pyoxigraph import Literal, NamedNode, QuerySolutions, Store, Variable
+
 from labatlas.graph.rdf import PREFIXES, XSD
 from labatlas.loaders.text import label_key
-from pyoxigraph import Literal, NamedNode, QuerySolutions, Store, Variable
 
 _HEADER = re.compile(r"^#\s*(title|description|param|example):\s*(.*)$")
 _PARAM = re.compile(r"^(\w+)\s+(\S+)\s+(\S+)\s*(?:--\s*(.*))?$")

@@ -10,6 +10,9 @@ from pathlib import Path
 import owlready2
 import pytest
 import rdflib
+from rdflib import OWL, RDF, RDFS, SKOS, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS
+
 from labatlas.ontology import (
     LA,
     ONTOLOGY_IRI,
@@ -20,8 +23,6 @@ from labatlas.ontology import (
     ontology_path,
     plain_triples,
 )
-from rdflib import OWL, RDF, RDFS, SKOS, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS
 
 la = Namespace(LA)
 ID = "https://w3id.org/labatlas/id/"
