@@ -195,7 +195,9 @@ def _make_document(
     }
     lines = body.split("\n")
     chrome = frozenset(
-        pos for pos, line in zip(_line_starts(body), lines, strict=True) if is_chrome(line)
+        pos
+        for pos, line in zip(_line_starts(body), lines, strict=True)
+        if is_chrome(line) or _DATE_LINE.match(line)
     )
     sentences = split_sentences(body, local_headings, chrome)
     first_line = text.count("\n", 0, start) + 1

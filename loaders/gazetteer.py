@@ -174,7 +174,8 @@ class Gazetteer:
             surface=surface,
             entry=entry,
             exact_case=len(letters) >= 2 and all(c.isupper() for c in letters),
-            capitalised=surface[:1].isupper(),
+            # Short names need their capital ("Tours", "Orange"); long ones are unambiguous.
+            capitalised=surface[:1].isupper() and len(tokens) <= 2,
         )
         node = self._trie
         for tok in tokens:

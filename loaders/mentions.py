@@ -11,7 +11,7 @@ from .gazetteer import Gazetteer, reference_dir
 from .model import Document, Mention, Sentence
 from .text import fold, label_key
 
-_WORD = re.compile(r"[^\W_]+(?:[’'\-.&][^\W_]+)*\.?|#\d+|\S", re.UNICODE)
+_WORD = re.compile(r"[^\W_]+(?:[’'\-.&•][^\W_]+)*\.?|#\d+|\S", re.UNICODE)
 _CONNECTORS = frozenset("of for and the de du des d' d’ l' l’ la le les et en & - pour".split())
 _ARTICLES = frozenset("the la le les l' l’".split())
 _ARTICLE_HOSTS = frozenset("of for and & de du des d' d’ et".split())

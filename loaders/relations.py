@@ -60,7 +60,11 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:co-?)?(?:funded|financed|sponsored|subsidi[sz]ed|supported financially)"
         r"(?: \w+)? (?:by|with|thanks to)\b",
     ),
-    _cue("funders-list", "fundedBy", r"\b(?:other |private |public |local )*funders?\b(?: \w+)?"),
+    _cue(
+        "funders-list",
+        "fundedBy",
+        r"(?<!as )(?<!as a )(?<!as the )\b(?:other |private |public |local )*funders?\b(?: \w+)?",
+    ),
     _cue("funds-from", "fundedBy", r"\b(?:funding|funds|grants?|budget|subsidies) (?:from|of)\b"),
     _cue(
         "finance-par",
@@ -148,7 +152,8 @@ _METHOD_WORDS = re.compile(
     r"|methodes?|outils?|demarches?|approches?|utilis\w+|grace a)\b"
 )
 _LOCATION_BEFORE = re.compile(
-    r"(?:\b(?:in|at|based in|located in|from|a|en|au|aux|dans|sur|near)\s+(?:the\s+)?)$"
+    r"(?:\b(?:in|at|based in|located in|from|throughout|across|all over|a|en|au|aux|dans|sur"
+    r"|near|partout en|dans toute la)\s+(?:the\s+)?)$"
 )
 _AS_ROLE = re.compile(
     r"^\s*[(,]\s*(?:as|en tant que|comme) (?:a |the |le |la |l')?(?:main |principal )?"
@@ -164,8 +169,8 @@ _ROLE_PREDICATE = {
     "partenaire": "hasPartner",
 }
 _HOSTING = re.compile(
-    r"^\s*,\s*(?:which is |qui )?(?:hosting|running|managing|leading|coordinating|operating"
-    r"|carrying|heberge|porte|pilote|anime|gere|coordonne)\w*\s+(?:this|the|these|ce|cette|le|la)\b"
+    r"^(?:\s+[\w-]+){0,2}\s*,\s*(?:which is |qui )?"
+    r"(?:hosting|running|managing|leading|coordinating|operating|carrying|heberge|porte|pilote|anime|gere|coordonne)\w*\s+(?:this|the|these|ce|cette|le|la)\b"
 )
 _ANAPHOR = re.compile(
     r"\b(?:the|this|that|these|le|la|ce|cette|l')\s*(?:operation|programme|program|project|projet"
@@ -207,22 +212,48 @@ def extract_relations(
     """
     relations: list[Relation] = []
     salient = subject
+    open_list: tuple[int, Cue] | None = None  # a "Funders:" label and the line it opened
     for sentence in doc.sentences:
         here = [r for r in resolved if sentence.start <= r.mention.start < sentence.end]
         # "The operation is co-financed by …" speaks of the initiative last named.
         owner = salient if _ANAPHOR.search(fold(sentence.text)) else subject
+        line = doc.text.rfind("\n", 0, sentence.start)
+        cues = _cue_matches(fold(sentence.text))
+        if not cues and open_list and open_list[0] == line and _is_list_item(doc, sentence):
+            cues = [(0, 0, open_list[1])]  # "-The regional directorate…" continues the list
         if here:
-            relations.extend(_sentence_relations(doc, sentence, here, owner))
+            relations.extend(_sentence_relations(doc, sentence, here, owner, cues))
+        label = _list_label(sentence.text, cues)
+        if label:
+            open_list = (line, label)
+        elif open_list and open_list[0] != line:
+            open_list = None
         named = [r.key for r in here if r.entity_class in INITIATIVE_CLASSES]
         salient = named[-1] if named else salient
     return relations
 
 
+def _list_label(text: str, cues: list[tuple[int, int, Cue]]) -> Cue | None:
+    """The cue of a labelled list ("Funders: A, B", "partners: – A – B") in a sentence."""
+    for start, end, cue in reversed(cues):
+        if text[end : end + 3].lstrip().startswith(":") or text[start:end].rstrip().endswith(":"):
+            return cue
+    return None
+
+
+def _is_list_item(doc: Document, sentence: Sentence) -> bool:
+    before = doc.text[max(0, sentence.start - 3) : sentence.start]
+    return bool(re.search(r"[-–•]\s*$", before)) or sentence.text[:1] in "-–•"
+
+
 def _sentence_relations(
-    doc: Document, sentence: Sentence, here: list[Resolved], subject: str | None
+    doc: Document,
+    sentence: Sentence,
+    here: list[Resolved],
+    subject: str | None,
+    cues: list[tuple[int, int, Cue]],
 ) -> list[Relation]:
     folded = fold(sentence.text)
-    cues = _cue_matches(folded)
     found: list[Relation] = []
     claimed: set[int] = set()
     for index, (start, end, cue) in enumerate(cues):
@@ -231,6 +262,8 @@ def _sentence_relations(
         for r in here:
             offset = r.mention.start - sentence.start
             if end <= offset < limit and r.entity_class in OBJECT_CLASSES[cue.predicate]:
+                if r.entity_class == "Place" and _LOCATION_BEFORE.search(folded[:offset]):
+                    continue  # "… partners throughout France": where, not who
                 predicate = _role_override(folded, r, sentence) or cue.predicate
                 found.extend(
                     _relation(doc, sentence, owner, predicate, r, cue.name, cue.confidence)

@@ -159,7 +159,7 @@ def split_sentences(
         The document text.
     headings : dict[int, str]
         Start offset of each heading line → heading text; sentences after a heading
-        belong to its section, heading lines themselves are not sentences.
+        belong to its section (the heading line is a sentence of that section).
     skipped : frozenset of int
         Start offsets of lines that are not text (page furniture).
 
@@ -179,8 +179,8 @@ def split_sentences(
         line_start = offset
         offset += len(line) + 1
         if line_start in headings:
+            # A heading opens a section and is itself text: titles name the case's subject.
             section = headings[line_start]
-            continue
         if line_start in skipped:
             continue
         bullet = _BULLET.match(line)

@@ -6,13 +6,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from pyoxigraph import Dataset, RdfFormat, parse
+from pyoxigraph import Dataset, RdfFormat, Variable, parse
 
 from labatlas.graph.export import export_store
 from labatlas.graph.rdf import Namespaces, extraction_quads
 from labatlas.graph.store import build_store, open_store
 from labatlas.loaders.model import Extraction
 from labatlas.loaders.pipeline import default_corpus, extract_corpus
+from labatlas.queries import find_entity
 
 EVIDENCE_SENTENCES = """
 PREFIX la: <https://w3id.org/labatlas/ontology#>
@@ -57,12 +58,15 @@ def test_duplicate_siilab_text_gives_one_fact_with_evidence_from_both_files(stor
     PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
     PREFIX prov: <http://www.w3.org/ns/prov#>
     PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-    SELECT (COUNT(DISTINCT ?a) AS ?assertions) (COUNT(DISTINCT ?file) AS ?files) WHERE {
-      ?lab rdfs:label "SIILAB"@en .
+    SELECT (COUNT(DISTINCT ?a) AS ?assertions) (COUNT(DISTINCT ?file) AS ?files) ?lab WHERE {
       ?a rdf:subject ?lab ; rdf:predicate la:foundedBy ; prov:wasDerivedFrom ?ev .
       ?ev prov:wasQuotedFrom ?doc . ?doc la:sourceFile ?file .
-    }"""
-    row = next(iter(store.query(query, use_default_graph_as_union=True)))
+    } GROUP BY ?lab"""
+    siilab = find_entity(store, "SIILAB")
+    solutions = store.query(
+        query, use_default_graph_as_union=True, substitutions={Variable("lab"): siilab}
+    )
+    row = next(iter(solutions))
     assert int(row["files"].value) == 2
     founders = int(row["assertions"].value)
     assert founders >= 1

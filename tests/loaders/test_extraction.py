@@ -1,0 +1,63 @@
+"""What a researcher checks first in the graph of the bundled corpus."""
+
+from __future__ import annotations
+
+from labatlas.loaders.model import Extraction
+from labatlas.loaders.text import label_key
+from labatlas.queries import find_entity, load_query, run_query
+
+
+def _key(extraction: Extraction, name: str) -> str:
+    found = [
+        k
+        for k, e in extraction.entities.items()
+        if label_key(name)
+        in {label_key(e.label)} | {label_key(a) for v in e.alt_labels.values() for a in v}
+    ]
+    assert len(found) == 1, f"{name}: {found}"
+    return found[0]
+
+
+def _facts(extraction: Extraction) -> set[tuple[str, str, str]]:
+    return {(r.subject, r.predicate, r.object) for r in extraction.relations}
+
+
+def test_siilab_document_is_about_siilab_founded_by_the_drjscs(extraction: Extraction) -> None:
+    siilab, drjscs = _key(extraction, "SIILAB"), _key(extraction, "DRJSCS")
+    siilab_docs = [d for d in extraction.documents if "The SIILAB was created" in d.text]
+    assert len(siilab_docs) == 2  # the case in 000 and its duplicate 001
+    assert all(extraction.subjects[d.doc_id] == siilab for d in siilab_docs)
+    assert (siilab, "foundedBy", drjscs) in _facts(extraction)
+    assert extraction.entities[drjscs].entity_class == "StateBody"
+
+
+def test_melting_potes_and_booster_are_operated_by_unis_cite(extraction: Extraction) -> None:
+    unis_cite = _key(extraction, "Unis-Cité")
+    assert extraction.entities[unis_cite].entity_class == "Association"
+    facts = _facts(extraction)
+    for name in ("Melting Potes", "Booster"):
+        assert (_key(extraction, name), "operatedBy", unis_cite) in facts, name
+
+
+def test_la_transfo_is_tied_to_bloomberg_philanthropies(extraction: Extraction) -> None:
+    transfo = _key(extraction, "La Transfo")
+    bloomberg = _key(extraction, "Bloomberg Philanthropies")
+    assert extraction.entities[bloomberg].entity_class == "Foundation"
+    tied = {(s, o) for s, _, o in _facts(extraction)}
+    assert (transfo, bloomberg) in tied
+
+
+def test_spelling_variants_resolve_to_one_entity(extraction: Extraction) -> None:
+    unis_cite = extraction.entities[_key(extraction, "Unis-Cité")]
+    aliases = {a for v in unis_cite.alt_labels.values() for a in v} | {unis_cite.label}
+    assert {"Unis-Cité", "Unis-cité"} <= aliases
+    region = extraction.entities[_key(extraction, "La 27e Région")]
+    aliases = {label_key(a) for v in region.alt_labels.values() for a in v}
+    assert label_key("27th Region") in aliases
+
+
+def test_shared_partners_names_each_expected_partner_once(store) -> None:
+    result = run_query(store, load_query("shared-partners"))
+    actors = [row[result.columns.index("actor")] for row in result.rows]
+    for expected in ("Unis-Cité", "DRJSCS", "La 27e Région", "27th Region", "Unis-cité"):
+        assert actors.count(find_entity(store, expected)) == 1, expected
