@@ -170,6 +170,16 @@ def classify_name(words: list[str], language: str) -> str | None:
     return (before[-1] if before else found[0][1]).entity_class
 
 
+def _inner_name(words: list[str]) -> int:
+    """Index where a French name headed by its first word starts inside a longer run."""
+    heads = naming_data().heads
+    for i in range(1, len(words)):
+        head = heads.get(fold(words[i]).removeprefix("l'").removeprefix("l’"))
+        if head and head.position == "first" and fold(words[i - 1]) in _CONNECTORS | {","}:
+            return i
+    return 0
+
+
 def _head_fits(head: NameHead, index: int, length: int) -> bool:
     if head.position == "first":
         return index == 0
@@ -200,6 +210,7 @@ class MentionFinder:
         """Return the document's mentions, non-overlapping, in text order."""
         mentions: list[Mention] = []
         acronyms = _acronym_definitions(doc)
+        self._proper_words = _proper_words(doc)
         for sentence in doc.sentences:
             candidates = self._candidates(doc, sentence, acronyms)
             mentions.extend(_select(candidates))
@@ -223,8 +234,9 @@ class MentionFinder:
             )
             for h in self.gazetteer.find(text)
         ]
-        for start, end, words in _capitalised_sequences(text):
-            found.extend(self._named(doc, base, text, start, end, words, acronyms))
+        if not _is_shouting(text):  # slide titles in capitals name nothing by their case
+            for start, end, words in _capitalised_sequences(text):
+                found.extend(self._named(doc, base, text, start, end, words, acronyms))
         found.extend(_quoted_names(doc, base, text))
         return found
 
@@ -238,22 +250,18 @@ class MentionFinder:
         words: list[str],
         acronyms: dict[str, str],
     ) -> list[Mention]:
+        """Type a capitalised run by its head word, its form (a person) or its context."""
         if words and fold(words[0]) in {"the", "a", "an"}:
             start += len(words[0]) + 1
             words = words[1:]
-        if not words:
+        if not words or _is_generic(words):
             return []
+        if start == 0 and len(words) == 1 and fold(words[0]) not in self._proper_words:
+            return []  # "Empowering the team…": a capital only because the sentence starts
         surface = text[start:end]
         key = acronyms.get(label_key(surface), label_key(surface))
-        person = _person(words)
-        if person:
-            return [
-                Mention(
-                    doc.doc_id, base + start, base + end, surface, "Person", key, "person-name", 0.8
-                )
-            ]
-        entity_class = classify_name(words, doc.language)
-        if entity_class and not _is_generic(words):
+
+        def mention(entity_class: str, rule: str, confidence: float) -> list[Mention]:
             return [
                 Mention(
                     doc.doc_id,
@@ -262,33 +270,29 @@ class MentionFinder:
                     surface,
                     entity_class,
                     key,
-                    "name-head",
-                    0.8,
+                    rule,
+                    confidence,
                 )
             ]
-        context_class = _context_class(doc, base + start, base + end)
+
+        if _person(words):
+            return mention("Person", "person-name", 0.8)
+        entity_class = classify_name(words, doc.language)
+        if entity_class:
+            return mention(entity_class, "name-head", 0.8)
+        inner = _inner_name(words)
+        if inner:
+            # "Société de l'Université de Nîmes": the organisation named inside the run.
+            inner_start = text.index(words[inner], start)
+            return self._named(doc, base, text, inner_start, end, words[inner:], acronyms)
+        context_class = _context_class(text, start, end)
         if context_class:
-            return [
-                Mention(
-                    doc.doc_id,
-                    base + start,
-                    base + end,
-                    surface,
-                    context_class,
-                    key,
-                    "name-context",
-                    0.7,
-                )
-            ]
+            return mention(context_class, "name-context", 0.7)
         if label_key(surface) in acronyms or _is_acronym(surface):
-            return [
-                Mention(doc.doc_id, base + start, base + end, surface, "?", key, "acronym", 0.7)
-            ]
+            return mention("?", "acronym", 0.7)
         if len(words) >= 2 or start > 0:
             # An untyped proper name: kept only if another mention of it is typed.
-            return [
-                Mention(doc.doc_id, base + start, base + end, surface, "?", key, "proper-name", 0.5)
-            ]
+            return mention("?", "proper-name", 0.5)
         return []
 
 
@@ -301,14 +305,17 @@ _CALLED = re.compile(
     r"((?:[\w'-]+\s+){1,6})(?:called|named|known as|entitled|baptise|appele|intitule|nomme)e?s?"
     r"\s+(?:the\s+|le\s+|la\s+|l')?$"
 )
-_PRECEDING_HEAD = re.compile(r"\b(?:the|le|la|l'|du|de la|au)\s+([a-z][\w-]*)\s*$")
+_PRECEDING_HEAD = re.compile(
+    r"\b(?:the|le|la|l'|du|de la|au|a|an|un|une)\s+(?:[a-z][\w-]*\s+){0,2}?([a-z][\w-]*)\s+"
+    r"(?:(?:de|des|du|of)\s+)?(?:l')?$"
+)
 
 
-def _context_class(doc: Document, start: int, end: int) -> str | None:
-    """Type an unknown name by the words around it: "the Booster programme",
-    "SIILAB is a Living Lab", "la ville de X"."""
+def _context_class(sentence: str, start: int, end: int) -> str | None:
+    """Type an unknown name by the words around it in its sentence: "the Booster
+    programme", "SIILAB is a Living Lab", "la ville de X"."""
     heads = naming_data().heads
-    after = fold(doc.text[end : end + 100])
+    after = fold(sentence[end : end + 100])
     following = _FOLLOWING_HEAD.match(after)
     if following:
         words = [w for w in following.groups() if w]
@@ -323,8 +330,8 @@ def _context_class(doc: Document, start: int, end: int) -> str | None:
             head = heads.get(pair) or heads.get(word)
             if head:
                 return head.entity_class
-    before = fold(doc.text[max(0, start - 80) : start])
-    preceding = _PRECEDING_HEAD.search(before[-30:])
+    before = fold(sentence[max(0, start - 80) : start])
+    preceding = _PRECEDING_HEAD.search(before[-50:])
     if preceding and preceding.group(1) in heads:
         return heads[preceding.group(1)].entity_class
     called = _CALLED.search(before)
@@ -333,6 +340,21 @@ def _context_class(doc: Document, start: int, end: int) -> str | None:
             if word in heads:
                 return heads[word].entity_class
     return None
+
+
+def _proper_words(doc: Document) -> frozenset[str]:
+    """Words the document capitalises inside sentences, where a capital marks a name."""
+    words = set()
+    for sentence in doc.sentences:
+        for match in list(_WORD.finditer(sentence.text))[1:]:
+            if _is_capitalised(match.group()):
+                words.add(fold(match.group()).rstrip("."))
+    return frozenset(words)
+
+
+def _is_shouting(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(text.split()) >= 3 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
 
 
 def _person(words: list[str]) -> bool:
@@ -374,7 +396,7 @@ def _acronym_definitions(doc: Document) -> dict[str, str]:
 
 def _is_acronym(token: str) -> bool:
     letters = [c for c in token if c.isalpha()]
-    return 2 <= len(letters) <= 10 and sum(c.isupper() for c in letters) >= 2 and " " not in token
+    return 2 <= len(letters) <= 7 and sum(c.isupper() for c in letters) >= 2 and " " not in token
 
 
 def _long_form(words: list[str], acronym: str) -> str:

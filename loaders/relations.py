@@ -102,7 +102,8 @@ CUES: tuple[Cue, ...] = (
         "hasPartner",
         r"\b(?:in )?partnership with\b|\bin collaboration with\b|\bpartners?\b(?: \w+)?"
         r"|\bstakeholders? (?:included|include|are|were)\b|\bconnects\b|\binvolves?\b"
-        r"|\bassociated with\b|\bwith the support of\b|\bin cooperation with\b",
+        r"|\bassociated with\b|\bwith the support of\b|\bin cooperation with\b"
+        r"|\b(?:co-)?developed with\b|\btogether with\b|\bpowered by\b",
     ),
     _cue(
         "en-partenariat-avec",
@@ -147,6 +148,33 @@ CUES: tuple[Cue, ...] = (
         r"|\blors (?:de|du|des)\b|\bpendant\b",
     ),
 )
+# Active voice, actor first: "la 27e Région a mené le programme La Transfo".
+ACTIVE_CUES: tuple[Cue, ...] = (
+    _cue(
+        "actor-founded",
+        "foundedBy",
+        r"\b(?:created|founded|co-?founded|launched|set up|initiated|established"
+        r"|a (?:cree|fonde|lance|initie)|ont (?:cree|fonde|lance|initie)"
+        r"|(?:cree|fonde|lance)(?:nt)?)\b",
+        0.75,
+    ),
+    _cue(
+        "actor-runs",
+        "operatedBy",
+        r"\b(?:runs|ran|manages|managed|leads|led|operates|operated|hosts|hosted|coordinates"
+        r"|coordinated|conducts|conducted|carries out|carried out|pilots|piloted"
+        r"|a (?:mene|pilote|porte|coordonne|anime|organise)|ont (?:mene|pilote|porte|coordonne)"
+        r"|(?:mene|pilote|porte|coordonne|anime)(?:nt)?)\b",
+        0.75,
+    ),
+    _cue(
+        "actor-funds",
+        "fundedBy",
+        r"\b(?:funds|funded|finances|financed|co-?finances|sponsors|sponsored"
+        r"|a (?:finance|cofinance|subventionne)|(?:finance|cofinance|subventionne)(?:nt)?)\b",
+        0.75,
+    ),
+)
 _METHOD_WORDS = re.compile(
     r"\b(?:methods?|methodolog\w+|tools?|approach\w*|using|uses?|used|thanks to|inspired"
     r"|methodes?|outils?|demarches?|approches?|utilis\w+|grace a)\b"
@@ -178,7 +206,7 @@ _ANAPHOR = re.compile(
     r"|methode|approach|demarche|model|modele)s?\b"
 )
 _PARTNER_SECTIONS = re.compile(r"stakeholder|partner|partenaire|acteurs|governance|gouvernance")
-_AFFILIATION_GAP = re.compile(r"^\s*(?:[,(]|\bde\b|\bfrom\b|\bof\b|\bdu\b|\bat\b)[^.;]{0,40}$")
+_AFFILIATION_GAP = re.compile(r"^\s*(?:[,(]|\bde\b|\bfrom\b|\bof\b|\bdu\b|\bat\b)[^.;]{0,60}$")
 
 
 @dataclass(frozen=True)
@@ -254,29 +282,108 @@ def _sentence_relations(
     cues: list[tuple[int, int, Cue]],
 ) -> list[Relation]:
     folded = fold(sentence.text)
-    found: list[Relation] = []
-    claimed: set[int] = set()
+    found, claimed = _affiliations(doc, sentence, here, folded)
     for index, (start, end, cue) in enumerate(cues):
         limit = cues[index + 1][0] if index + 1 < len(cues) else len(folded)
-        owner = _owner(here, sentence, start, subject)
-        for r in here:
+        objects = [
+            r
+            for r in here
+            if end <= r.mention.start - sentence.start < limit
+            and r.mention.start not in claimed
+            and r.entity_class in OBJECT_CLASSES[cue.predicate]
+        ]
+        owner = _cue_owner(here, sentence, start, subject, cue)
+        named_owner = _owner_after_noun_cue(folded, sentence, end, objects)
+        if named_owner:
+            # "the private funders of Unis-Cité (e.g. A, B)": A and B fund Unis-Cité.
+            owner, objects = named_owner.key, [r for r in objects if r is not named_owner]
+        for r in objects:
             offset = r.mention.start - sentence.start
-            if end <= offset < limit and r.entity_class in OBJECT_CLASSES[cue.predicate]:
-                if r.entity_class == "Place" and _LOCATION_BEFORE.search(folded[:offset]):
-                    continue  # "… partners throughout France": where, not who
-                predicate = _role_override(folded, r, sentence) or cue.predicate
-                found.extend(
-                    _relation(doc, sentence, owner, predicate, r, cue.name, cue.confidence)
-                )
-                claimed.add(r.mention.start)
+            if r.entity_class == "Place" and _LOCATION_BEFORE.search(folded[:offset]):
+                continue  # "… partners throughout France": where, not who
+            predicate = _role_override(folded, r, sentence) or cue.predicate
+            found.extend(_relation(doc, sentence, owner, predicate, r, cue.name, cue.confidence))
+            claimed.add(r.mention.start)
+    found.extend(_active_voice(doc, sentence, here, folded, claimed))
     owner = _owner(here, sentence, len(folded), subject)
     for r in here:
         if r.mention.start in claimed:
             continue
+        located = _located_organisation(here, r, folded, sentence)
+        if located:
+            found.extend(_relation(doc, sentence, located, "locatedIn", r, "based-in", 0.7))
+            continue
         for predicate, rule, confidence in _default_roles(folded, sentence, r):
             found.extend(_relation(doc, sentence, owner, predicate, r, rule, confidence))
-    found.extend(_affiliations(doc, sentence, here, folded))
     return found
+
+
+def _active_voice(
+    doc: Document, sentence: Sentence, here: list[Resolved], folded: str, claimed: set[int]
+) -> list[Relation]:
+    """ACTOR verb INITIATIVE, with nothing named between actor and verb."""
+    found: list[Relation] = []
+    for cue in ACTIVE_CUES:
+        for match in cue.pattern.finditer(folded):
+            actors = [r for r in here if r.mention.end - sentence.start <= match.start()]
+            after = [r for r in here if r.mention.start - sentence.start >= match.end()]
+            if not actors or not after or actors[-1].entity_class not in ACTOR_CLASSES:
+                continue
+            gap = folded[actors[-1].mention.end - sentence.start : match.start()]
+            target = after[0]
+            between = folded[match.end() : target.mention.start - sentence.start]
+            if len(gap) > 25 or len(between) > 40 or target.entity_class not in INITIATIVE_CLASSES:
+                continue
+            actor = actors[-1]
+            found.extend(
+                _relation(doc, sentence, target.key, cue.predicate, actor, cue.name, cue.confidence)
+            )
+            claimed.add(actor.mention.start)
+    return found
+
+
+def _cue_owner(
+    here: list[Resolved], sentence: Sentence, before: int, subject: str | None, cue: Cue
+) -> str | None:
+    """Who a cue speaks of; for "under the authority of" it is the body just named."""
+    if cue.predicate == "memberOf":
+        named = [
+            r for r in here if r.entity_class in _ORGS and r.mention.start - sentence.start < before
+        ]
+        if named:
+            return named[-1].key
+    return _owner(here, sentence, before, subject)
+
+
+_OF = re.compile(r"^\s*(?:of|de|du|des|d')\s*(?:the\s+|la\s+|l')?$")
+
+
+def _owner_after_noun_cue(
+    folded: str, sentence: Sentence, cue_end: int, objects: list[Resolved]
+) -> Resolved | None:
+    if not objects or objects[0].entity_class not in _ORGS:
+        return None
+    gap = folded[cue_end : objects[0].mention.start - sentence.start]
+    return objects[0] if _OF.match(gap) else None
+
+
+_BASED_IN = re.compile(
+    r"^\s*,?\s*(?:which is |qui est )?"
+    r"(?:based|located|headquartered|basee?s?|situee?s?|implantee?s?)\s+(?:in|at|a|en|au|dans)\s+(?:the\s+)?$|^\s+(?:in|a)\s+$"
+)
+
+
+def _located_organisation(
+    here: list[Resolved], place: Resolved, folded: str, sentence: Sentence
+) -> str | None:
+    """The organisation a place locates: "Invivo Design Studio, basée à Marseille"."""
+    if place.entity_class != "Place":
+        return None
+    before = [r for r in here if r.mention.end <= place.mention.start]
+    if not before or before[-1].entity_class not in ORGANISATION_CLASSES:
+        return None
+    gap = folded[before[-1].mention.end - sentence.start : place.mention.start - sentence.start]
+    return before[-1].key if _BASED_IN.match(gap) else None
 
 
 def _cue_matches(folded: str) -> list[tuple[int, int, Cue]]:
@@ -337,18 +444,41 @@ def _default_roles(folded: str, sentence: Sentence, r: Resolved) -> list[tuple[s
     return []
 
 
+_FOUNDER_WORDS = re.compile(r"\b(?:co-?)?(?:fondat\w*|found\w*)")
+
+
 def _affiliations(
     doc: Document, sentence: Sentence, here: list[Resolved], folded: str
-) -> list[Relation]:
-    """A person followed closely by an organisation ("Anna L., de la Région") is a member of it."""
-    found = []
+) -> tuple[list[Relation], set[int]]:
+    """A person closely followed by an organisation: "Anna L., de la Région" is a member of
+    it; "Romain Thévenet, designer et co-fondateur de La 27e Région" founded it.
+
+    Returns the relations and the start offsets of the organisations they used.
+    """
+    found: list[Relation] = []
+    claimed: set[int] = set()
     for person, nxt in pairwise(here):
-        if person.entity_class != "Person" or nxt.entity_class not in ORGANISATION_CLASSES:
+        if person.entity_class != "Person" or nxt.entity_class not in _ORGS:
             continue
         gap = folded[person.mention.end - sentence.start : nxt.mention.start - sentence.start]
-        if _AFFILIATION_GAP.match(gap):
+        if not _AFFILIATION_GAP.match(gap):
+            continue
+        if _FOUNDER_WORDS.search(gap):
+            found.extend(
+                _relation(
+                    doc,
+                    sentence,
+                    nxt.key,
+                    "foundedBy",
+                    Resolved(person.mention, person.key, "Person"),
+                    "person-founder",
+                    0.7,
+                )
+            )
+        else:
             found.extend(_relation(doc, sentence, person.key, "memberOf", nxt, "affiliation", 0.6))
-    return found
+        claimed.add(nxt.mention.start)
+    return found, claimed
 
 
 def _relation(

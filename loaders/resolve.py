@@ -32,6 +32,20 @@ class _UnionFind:
         self.parent[rb] = ra
 
 
+def _without_head(key: str) -> str:
+    """The name without a class word at its edge: "bloomberg philanthropies foundation" →
+    "bloomberg philanthropies", "unis-cite association" → "unis-cite"."""
+    from .mentions import naming_data
+
+    heads = naming_data().heads
+    words = key.split()
+    if len(words) > 1 and words[-1] in heads:
+        return " ".join(words[:-1])
+    if len(words) > 1 and words[0] in heads:
+        return " ".join(words[1:])
+    return key
+
+
 def _variant_key(key: str) -> str:
     """Key that also merges plural/possessive spellings ("unis-cites" ~ "unis-cite")."""
     words = [re.sub(r"(?<=\w{3})s$", "", w) for w in key.split()]
@@ -69,8 +83,9 @@ def resolve_entities(
     all_mentions = [m for doc in documents for m in mentions.get(doc.doc_id, [])]
     for m in all_mentions:
         groups.union(m.key, _variant_key(label_key(m.surface)))
-        if m.key in known_surfaces:
-            groups.union(known_surfaces[m.key], m.key)
+        known = known_surfaces.get(m.key) or known_surfaces.get(_without_head(m.key))
+        if known:
+            groups.union(known, m.key)
         if m.key.startswith("ref:"):
             groups.union(m.key, _variant_key(label_key(m.surface)))
     by_group: dict[str, list[Mention]] = defaultdict(list)
