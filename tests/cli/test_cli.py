@@ -38,16 +38,25 @@ def test_query_parameters_accept_labels_and_are_bound_not_pasted(
     runner: CliRunner, built_store: Path
 ) -> None:
     store = str(built_store)
-    code, out, _ = _run(runner, "query", "shared-partners", "--store", store,
-                        "--param", "min=1", "--format", "csv")
+    code, out, _ = _run(
+        runner, "query", "shared-partners", "--store", store, "--param", "min=1", "--format", "csv"
+    )
     assert code == 0
     everyone = out.count("\n")
-    hostile = '2) } } INSERT DATA { <x:a> <x:b> <x:c> } #'
-    code, _, err = _run(runner, "query", "shared-partners", "--store", store, "--param",
-                        f"min={hostile}")
+    hostile = "2) } } INSERT DATA { <x:a> <x:b> <x:c> } #"
+    code, _, err = _run(
+        runner, "query", "shared-partners", "--store", store, "--param", f"min={hostile}"
+    )
     assert code != 0 and "not a number" in err
-    code, out, err = _run(runner, "query", "funders", "--store", store, "--param",
-                          'initiative=SIILAB" } UNION { ?x ?y ?z')
+    code, out, err = _run(
+        runner,
+        "query",
+        "funders",
+        "--store",
+        store,
+        "--param",
+        'initiative=SIILAB" } UNION { ?x ?y ?z',
+    )
     assert code != 0 and "no entity named" in err
     assert everyone > 3
 

@@ -22,9 +22,20 @@ REFERENCE_DIR = Path(__file__).resolve().parents[2] / "ontology" / "reference"
 HEADER = ["id", "class", "label", "lang", "alt_labels", "wikidata"]
 
 CLASSES = {
-    "Lab", "Programme", "LocalAuthority", "StateBody", "Association", "Foundation",
-    "Company", "ResearchBody", "Network", "Person", "Place", "BeneficiaryGroup",
-    "Method", "Event",
+    "Lab",
+    "Programme",
+    "LocalAuthority",
+    "StateBody",
+    "Association",
+    "Foundation",
+    "Company",
+    "ResearchBody",
+    "Network",
+    "Person",
+    "Place",
+    "BeneficiaryGroup",
+    "Method",
+    "Event",
 }
 
 # Classes each file may hold, and the smallest row count that still means "broad coverage".
@@ -52,16 +63,74 @@ POSSESSIVE_RE = re.compile(r"(?:'s|s')$")
 # names such as "Nord" or "Lot" are fine while capitalised common words are not (sentence
 # starts, "the State", "Région" in French).
 GENERIC_FORMS = {
-    "state", "government", "region", "agency", "city", "ministry", "department", "council",
-    "etat", "gouvernement", "agence", "ville", "ministere", "departement", "conseil",
-    "administration", "lab", "labo", "laboratoire", "programme", "program", "network",
-    "reseau", "fondation", "foundation", "association", "university", "universite",
-    "us", "un", "une", "who", "has", "bit", "six", "face", "map", "total", "leader", "men",
-    "eye", "sip", "ce", "les", "la", "le", "the", "a", "on", "it", "centre", "reunion",
-    "mars", "agile", "evaluation", "workshop", "atelier", "ateliers", "design", "innovation",
-    "public", "users", "user", "make sense", "lift",
+    "state",
+    "government",
+    "region",
+    "agency",
+    "city",
+    "ministry",
+    "department",
+    "council",
+    "etat",
+    "gouvernement",
+    "agence",
+    "ville",
+    "ministere",
+    "departement",
+    "conseil",
+    "administration",
+    "lab",
+    "labo",
+    "laboratoire",
+    "programme",
+    "program",
+    "network",
+    "reseau",
+    "fondation",
+    "foundation",
+    "association",
+    "university",
+    "universite",
+    "us",
+    "un",
+    "une",
+    "who",
+    "has",
+    "bit",
+    "six",
+    "face",
+    "map",
+    "total",
+    "leader",
+    "men",
+    "eye",
+    "sip",
+    "ce",
+    "les",
+    "la",
+    "le",
+    "the",
+    "a",
+    "on",
+    "it",
+    "centre",
+    "reunion",
+    "mars",
+    "agile",
+    "evaluation",
+    "workshop",
+    "atelier",
+    "ateliers",
+    "design",
+    "innovation",
+    "public",
+    "users",
+    "user",
+    "make sense",
+    "lift",
     # homonyms of other well-known names: a president's surname, a historic province
-    "hollande", "dauphine",
+    "hollande",
+    "dauphine",
 }
 # "users" is fine as the preferred label of the beneficiary group of that name, nowhere else.
 GENERIC_LABEL_EXCEPTIONS = {"users"}
@@ -104,7 +173,7 @@ def load(name: str) -> tuple[list[str], list[dict[str, str]]]:
         rows = []
         for lineno, values in enumerate(reader, start=2):
             assert len(values) == len(header), f"{name}:{lineno}: {len(values)} fields"
-            rows.append(dict(zip(header, values), _file=name, _line=str(lineno)))
+            rows.append(dict(zip(header, values, strict=True), _file=name, _line=str(lineno)))
     return header, rows
 
 
@@ -176,7 +245,11 @@ def test_langs_are_valid(all_rows):
 def test_alt_labels_are_well_formed(all_rows):
     bad = []
     for r in all_rows:
-        if r["alt_labels"].startswith("|") or r["alt_labels"].endswith("|") or "||" in r["alt_labels"]:
+        if (
+            r["alt_labels"].startswith("|")
+            or r["alt_labels"].endswith("|")
+            or "||" in r["alt_labels"]
+        ):
             bad.append(f"{where(r)}: empty alt label")
             continue
         for text, lang in split_alts(r["alt_labels"]):
@@ -217,7 +290,9 @@ def test_no_surface_form_shared_by_two_entities(all_rows):
             if r["id"] not in owners[key]:
                 owners[key].add(r["id"])
                 examples[key].append(f"{form!r} in {where(r)}")
-    clashes = [f"{key!r}: " + "; ".join(examples[key]) for key, ids in owners.items() if len(ids) > 1]
+    clashes = [
+        f"{key!r}: " + "; ".join(examples[key]) for key, ids in owners.items() if len(ids) > 1
+    ]
     assert not clashes, "surface forms shared by several entities:\n" + "\n".join(sorted(clashes))
 
 
@@ -235,7 +310,11 @@ def test_no_generic_words_as_surface_forms(all_rows):
 
 
 def test_wikidata_ids_are_well_formed_and_unique(all_rows):
-    bad = [f"{where(r)}: {r['wikidata']!r}" for r in all_rows if r["wikidata"] and not QID_RE.match(r["wikidata"])]
+    bad = [
+        f"{where(r)}: {r['wikidata']!r}"
+        for r in all_rows
+        if r["wikidata"] and not QID_RE.match(r["wikidata"])
+    ]
     assert not bad, "\n".join(bad)
     seen: dict[str, str] = {}
     dupes = []
@@ -252,14 +331,30 @@ def test_french_regions_and_departements_are_covered(tables):
     """Spot checks that the territorial backbone is complete, not a sample."""
     place_ids = {r["id"] for r in tables["places.csv"]}
     regions = {
-        "auvergne-rhone-alpes", "bourgogne-franche-comte", "bretagne", "centre-val-de-loire",
-        "corse", "grand-est", "hauts-de-france", "ile-de-france", "normandie",
-        "nouvelle-aquitaine", "occitanie", "pays-de-la-loire", "provence-alpes-cote-d-azur",
-        "guadeloupe", "martinique", "guyane", "la-reunion", "mayotte",
+        "auvergne-rhone-alpes",
+        "bourgogne-franche-comte",
+        "bretagne",
+        "centre-val-de-loire",
+        "corse",
+        "grand-est",
+        "hauts-de-france",
+        "ile-de-france",
+        "normandie",
+        "nouvelle-aquitaine",
+        "occitanie",
+        "pays-de-la-loire",
+        "provence-alpes-cote-d-azur",
+        "guadeloupe",
+        "martinique",
+        "guyane",
+        "la-reunion",
+        "mayotte",
     }
     assert regions <= place_ids, sorted(regions - place_ids)
     actor_ids = {r["id"] for r in tables["actors.csv"]}
-    assert {"region-" + s for s in regions - {"corse", "martinique", "guyane", "mayotte", "la-reunion"}} <= actor_ids
+    assert {
+        "region-" + s for s in regions - {"corse", "martinique", "guyane", "mayotte", "la-reunion"}
+    } <= actor_ids
     departement_councils = [i for i in actor_ids if i.startswith("cd-")]
     assert len(departement_councils) >= 95
 
@@ -289,6 +384,9 @@ def test_key_field_actors_and_their_variants_resolve(all_rows):
         "co-conception": "co-design",
         "décrocheurs scolaires": "school-dropouts",
     }
-    wrong = {form: (index.get(fold_article(form)), want) for form, want in expected.items()
-             if index.get(fold_article(form)) != want}
+    wrong = {
+        form: (index.get(fold_article(form)), want)
+        for form, want in expected.items()
+        if index.get(fold_article(form)) != want
+    }
     assert not wrong, wrong
