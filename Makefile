@@ -19,7 +19,6 @@ setup: system $(STAMP)
 
 run: setup
 	$(BIN)/labatlas build
-	$(BIN)/labatlas stats
 	$(BIN)/labatlas query shared-partners
 	$(BIN)/labatlas export --format ttl -o out/labatlas.ttl
 

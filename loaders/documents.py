@@ -154,7 +154,7 @@ def split_documents(source_file: str, text: str) -> list[Document]:
     Examples
     --------
     >>> doc = split_documents("a.txt", "Results\\n\\nThe lab works.\\n")[0]
-    >>> doc.doc_id, doc.sentences[0].section, doc.sentences[0].text
+    >>> doc.doc_id, doc.sentences[1].section, doc.sentences[1].text
     ('a', 'Results', 'The lab works.')
     """
     headings = find_headings(text)

@@ -108,7 +108,7 @@ def tokenize(text: str) -> list[tuple[int, int, str]]:
     Examples
     --------
     >>> [t[2] for t in tokenize("L’Unis-Cité, Lille.")]
-    ["l'unis-cite", ',', 'lille', '.']
+    ["l'unis-cite", ',', 'lille.']
     """
     folded = fold(text)
     return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(folded)]

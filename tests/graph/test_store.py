@@ -123,3 +123,18 @@ def test_exported_turtle_parses_with_rapper(store, tmp_path: Path) -> None:
         ["rapper", "-i", "turtle", "-c", str(out)], capture_output=True, text=True, check=True
     )
     assert f"returned {count} triples" in result.stderr
+
+
+def test_store_opens_in_rdflib_through_oxrdflib(tmp_path: Path) -> None:
+    from labatlas.graph.store import rdflib_dataset
+
+    path = build_store(extract_corpus(), tmp_path / "store")
+    dataset = rdflib_dataset(path)
+    rows = list(
+        dataset.query(
+            "PREFIX la: <https://w3id.org/labatlas/ontology#> "
+            "SELECT (COUNT(DISTINCT ?lab) AS ?n) WHERE { ?lab a la:Lab }"
+        )
+    )
+    dataset.close()
+    assert int(rows[0][0]) > 5
