@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from pyoxigraph import Store
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 STORE_OPTION = click.option(
     "--store",
@@ -20,23 +28,24 @@ STORE_OPTION = click.option(
 class LabatlasError(click.ClickException):
     """A user-facing error: one line, exit code 1."""
 
-    def show(self, file=None) -> None:
+    def show(self, file: IO[Any] | None = None) -> None:
         click.echo(f"labatlas: error: {self.format_message()}", err=True)
 
 
-def _fail_cleanly(func):
+def _fail_cleanly(func: Callable[P, R]) -> Callable[P, R]:
     """Turn the library's own errors into one clear line and a non-zero exit."""
     import functools
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         from labatlas.graph.store import StoreError
+        from labatlas.loaders.evaluation import GoldError
         from labatlas.loaders.pipeline import CorpusError
         from labatlas.queries import QueryError
 
         try:
             return func(*args, **kwargs)
-        except (CorpusError, StoreError, QueryError) as err:
+        except (CorpusError, StoreError, QueryError, GoldError) as err:
             raise LabatlasError(str(err)) from err
 
     return wrapper
@@ -89,7 +98,7 @@ def stats(store_dir: Path | None, top: int) -> None:
     _print_summary(open_store(store_dir), top)
 
 
-def _print_summary(store, top: int) -> None:
+def _print_summary(store: Store, top: int) -> None:
     from labatlas.graph.stats import format_summary, summarize
     from labatlas.queries import format_result, load_query, run_query
     from labatlas.queries.library import QueryResult
@@ -166,6 +175,34 @@ def export(
     ns = Namespaces(base) if base else Namespaces()
     count = export_store(open_store(store_dir), output, fmt, ns, include_ontology)
     click.echo(f"wrote {count} statements to {output}", err=True)
+
+
+@main.command()
+@click.argument("gold", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option("--brief", is_flag=True, help="Scores only, without misses and false positives.")
+@_fail_cleanly
+def evaluate(gold: Path, paths: tuple[Path, ...], fmt: str, brief: bool) -> None:
+    """Score extraction from PATHS (default: the bundled corpus) against a GOLD annotation.
+
+    Prints precision, recall and F1 for entities (and class accuracy), for relations per
+    predicate (strict) and with the involvement roles merged (relaxed), then what was
+    missed and what was wrong, each with its sentence.
+    """
+    import json
+
+    from labatlas.loaders.evaluation import evaluate as score
+    from labatlas.loaders.evaluation import format_report, load_gold
+    from labatlas.loaders.pipeline import extract_corpus
+
+    report = score(extract_corpus(list(paths) or None), load_gold(gold))
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_report(report, details=not brief), nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover
