@@ -205,5 +205,11 @@ def evaluate(gold: Path, paths: tuple[Path, ...], fmt: str, brief: bool) -> None
         click.echo(format_report(report, details=not brief), nl=False)
 
 
+# Commands of the other stages. Each stage keeps its commands in `<stage>/commands.py`
+# (heavy imports inside the functions, so `labatlas --help` stays fast) and is registered
+# here, one line per command.
+# -- stage commands --
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
