@@ -114,11 +114,14 @@ def tokenize(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(folded)]
 
 
+_ELISION = re.compile(r"^(?:l|d|qu|j|n|s|c)'(?=\w)")
+
+
 def _split_elision(tokens: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Split French elisions ("l'universite" → "l'", "universite") so names match inside."""
     out = []
     for start, end, tok in tokens:
-        match = re.match(r"^(?:l|d|qu|j|n|s|c)'(?=\w)", tok)
+        match = _ELISION.match(tok) if "'" in tok else None
         if match:
             cut = start + match.end()
             out.append((start, cut, tok[: match.end()]))
@@ -181,6 +184,22 @@ class Gazetteer:
         for tok in tokens:
             node = node.setdefault(tok, {})
         node.setdefault(None, []).append(pattern)
+
+    def lookup(self, name: str) -> ReferenceEntry | None:
+        """The entry one of whose names is exactly `name` (case and accents aside).
+
+        Examples
+        --------
+        >>> default_gazetteer().lookup("region pays de la loire").entity_class
+        'LocalAuthority'
+        """
+        node = self._trie
+        for token in _name_tokens(name):
+            node = node.get(token)
+            if node is None:
+                return None
+        patterns = node.get(None, [])
+        return patterns[0].entry if patterns else None
 
     def find(self, text: str) -> list[GazetteerHit]:
         """Return the longest non-overlapping reference names in `text`."""

@@ -64,9 +64,15 @@ def naming_data() -> NamingData:
     return NamingData(heads, generic, names)
 
 
+_ELISION = re.compile(r"^(?:d|l)['’](?=\w)")
+
+
 def _is_capitalised(token: str) -> bool:
-    token = re.sub(r"^(?:d|l)['’](?=\w)", "", token)  # "d'Oise", "l'Hospitalité"
-    return token[:1].isupper() or (token[:1].isdigit() and len(token) <= 4)
+    if token[:1].isupper():
+        return True
+    if token[:1] in "dl":
+        return _ELISION.sub("", token)[:1].isupper()  # "d'Oise", "l'Hospitalité"
+    return token[:1].isdigit() and len(token) <= 4
 
 
 def _capitalised_sequences(sentence: str) -> list[tuple[int, int, list[str]]]:
@@ -416,8 +422,12 @@ def _long_form(words: list[str], acronym: str) -> str:
 
 _QUOTED = re.compile(r"[«“\"]\s*([^«»“”\"]{2,60}?)\s*[»”\"]")
 _QUOTE_CONTEXT: tuple[tuple[str, str], ...] = (
-    (r"\b(?:project|programme|program|projet|platform|plateforme)\b", "Programme"),
-    (r"\b(?:method|methodology|model|approach|tool|tools|méthode|outil|démarche)s?\b", "Method"),
+    (r"\b(?:project|programme|program|projet|platform|plateforme|dispositif)s?\b", "Programme"),
+    (
+        r"\b(?:method\w*|methodolog\w*|model\w*|approach\w*|tools?|techniques?|outils?"
+        r"|demarches?|approches?|modeles?)\b",
+        "Method",
+    ),
 )
 
 
@@ -428,7 +438,7 @@ def _quoted_names(doc: Document, base: int, text: str) -> list[Mention]:
         inner = match.group(1)
         if not inner[:1].isupper() or len(inner.split()) > 6:
             continue
-        window = fold(text[max(0, match.start() - 40) : match.end() + 25])
+        window = fold(text[max(0, match.start() - 70) : match.end() + 25])
         for pattern, entity_class in _QUOTE_CONTEXT:
             if re.search(pattern, window):
                 start, end = match.start(1), match.end(1)
@@ -452,9 +462,16 @@ _RULE_PRIORITY = {"gazetteer": 0, "name-head": 1, "person-name": 1, "acronym": 2
 
 
 def _select(candidates: list[Mention]) -> list[Mention]:
-    """Keep the best non-overlapping mentions: longer first, then by rule priority."""
+    """Keep the best non-overlapping mentions: typed before untyped, longer first, then by
+    rule priority (an untyped run "Pays de la Loire et PACA" must not hide two known names)."""
     ordered = sorted(
-        candidates, key=lambda m: (-(m.end - m.start), _RULE_PRIORITY.get(m.rule, 9), m.start)
+        candidates,
+        key=lambda m: (
+            m.entity_class == "?",
+            -(m.end - m.start),
+            _RULE_PRIORITY.get(m.rule, 9),
+            m.start,
+        ),
     )
     chosen: list[Mention] = []
     for mention in ordered:

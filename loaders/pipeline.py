@@ -11,6 +11,7 @@ from .mentions import MentionFinder
 from .model import Document, Entity, Extraction, Relation
 from .relations import Resolved, authority_entity, extract_relations
 from .resolve import document_subject, resolve_entities
+from .text import label_key
 
 
 class CorpusError(ValueError):
@@ -122,13 +123,67 @@ def _extract_documents(
             if (key := mention_entity.get((m.doc_id, m.start))) is not None
         ]
         relations.extend(extract_relations(doc, resolved, subject))
-    _add_authorities(entities, relations)
+    relations = _add_authorities(entities, relations, gazetteer)
     return Extraction(documents, entities, relations, subjects, skipped)
 
 
-def _add_authorities(entities: dict[str, Entity], relations: list[Relation]) -> None:
-    """Create the local-authority entities that relations point to (a city that funds)."""
+def _add_authorities(
+    entities: dict[str, Entity], relations: list[Relation], gazetteer: Gazetteer
+) -> list[Relation]:
+    """Point relations at the local authority of a place named as an actor (a city that
+    funds): the known authority from the reference data ("Région Pays de la Loire" for
+    "Pays de la Loire"), else a new authority entity named like the place."""
+    resolved: dict[str, str] = {}
     for relation in relations:
-        if relation.object not in entities and relation.object.endswith("#authority"):
-            place = entities[relation.object.removesuffix("#authority")]
-            entities[relation.object] = authority_entity(place)
+        key = relation.object
+        if key.endswith("#authority") and key not in resolved:
+            place = entities[key.removesuffix("#authority")]
+            known = _known_authority(place, gazetteer)
+            if known:
+                entities.setdefault(known, _reference_entity(known, gazetteer, place))
+                resolved[key] = known
+            else:
+                entities.setdefault(key, authority_entity(place))
+                resolved[key] = key
+    return [
+        Relation(r.subject, r.predicate, resolved.get(r.object, r.object), r.evidence)
+        for r in relations
+    ]
+
+
+_AUTHORITY_FORMS = (
+    "region {}",
+    "conseil regional de {}",
+    "conseil regional des {}",
+    "conseil regional du {}",
+    "ville de {}",
+    "city of {}",
+    "mairie de {}",
+    "metropole de {}",
+    "{} metropole",
+    "departement de {}",
+    "departement du {}",
+    "conseil departemental de {}",
+    "conseil departemental du {}",
+)
+
+
+def _known_authority(place: Entity, gazetteer: Gazetteer) -> str | None:
+    names = {label_key(place.label)} | {
+        label_key(a) for aliases in place.alt_labels.values() for a in aliases
+    }
+    for name in sorted(names):
+        for form in _AUTHORITY_FORMS:
+            entry = gazetteer.lookup(form.format(name))
+            if entry and entry.entity_class == "LocalAuthority":
+                return f"ref:{entry.ref_id}"
+    return None
+
+
+def _reference_entity(key: str, gazetteer: Gazetteer, place: Entity) -> Entity:
+    entry = gazetteer.entries[key.removeprefix("ref:")]
+    entity = Entity(
+        key, entry.entity_class, entry.label, entry.lang or "en", wikidata=entry.wikidata
+    )
+    entity.docs = set(place.docs)
+    return entity

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -60,10 +61,11 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:co-?)?(?:funded|financed|sponsored|subsidi[sz]ed|supported financially)"
         r"(?: \w+)? (?:by|with|thanks to)\b",
     ),
+    _cue("supported-by", "fundedBy", r"\b(?:supported|backed) by\b", 0.6),
     _cue(
         "funders-list",
         "fundedBy",
-        r"(?<!as )(?<!as a )(?<!as the )\b(?:other |private |public |local )*funders?\b(?: \w+)?",
+        r"(?<!as )(?<!as a )(?<!as the )\b(?:other |private |public |local )*funders?\b",
     ),
     _cue("funds-from", "fundedBy", r"\b(?:funding|funds|grants?|budget|subsidies) (?:from|of)\b"),
     _cue(
@@ -76,7 +78,7 @@ CUES: tuple[Cue, ...] = (
         "created-by",
         "foundedBy",
         r"\b(?:created|founded|co-?founded|launched|initiated|set up|established|started)"
-        r"(?: (?:in|on) [\w ]{1,20}?)? by\b|\bfounders?\b(?: \w+)?|\bat the initiative of\b",
+        r"(?: (?:in|on) [\w ]{1,20}?)? by\b|\bfounders?\b|\bat the initiative of\b",
     ),
     _cue(
         "cree-par",
@@ -98,9 +100,17 @@ CUES: tuple[Cue, ...] = (
         r"|\bsous la (?:responsabilite|direction|houlette|coordination) (?:de|du|des)\b",
     ),
     _cue(
+        "within",
+        "operatedBy",
+        r"\b(?:embarquee?s?|integree?s?|hebergee?s?|embedded|housed|hosted)"
+        r" (?:au sein|dans|in|within)"
+        r"(?: (?:de|du|des))?\b",
+        0.6,
+    ),
+    _cue(
         "in-partnership-with",
         "hasPartner",
-        r"\b(?:in )?partnership with\b|\bin collaboration with\b|\bpartners?\b(?: \w+)?"
+        r"\b(?:in )?partnership with\b|\bin collaboration with\b|\bpartners?\b"
         r"|\bstakeholders? (?:included|include|are|were)\b|\bconnects\b|\binvolves?\b"
         r"|\bassociated with\b|\bwith the support of\b|\bin cooperation with\b"
         r"|\b(?:co-)?developed with\b|\btogether with\b|\bpowered by\b",
@@ -135,9 +145,16 @@ CUES: tuple[Cue, ...] = (
         r" (?:a|dans|en|au|aux|sur)\b",
     ),
     _cue(
+        "diffusion-of",
+        "diffusedTo",
+        r"\b(?:diffusion|dissemination|scaling up|scale-up|replicat\w+|transfer|spread"
+        r"|essaimage|changement d'echelle|duplication)\b",
+        0.6,
+    ),
+    _cue(
         "targeted-at",
         "hasBeneficiary",
-        r"\bbeneficiar(?:y|ies)\b|\btarget(?:s|ed|ing)?\b(?: \w+)?|\baimed at\b|\bintended for\b"
+        r"\bbeneficiar(?:y|ies)\b|\btarget(?:s|ed|ing)?\b|\baimed at\b|\bintended for\b"
         r"|\bfor the benefit of\b|\baddress(?:ed|es)\b|\bbeneficiaires?\b|\bpublics? cibles?\b"
         r"|\ba destination (?:de|des|du)\b|\bdestinee?s? (?:a|aux)\b|\bau profit (?:de|des|du)\b",
     ),
@@ -241,8 +258,9 @@ def extract_relations(
     relations: list[Relation] = []
     salient = subject
     open_list: tuple[int, Cue] | None = None  # a "Funders:" label and the line it opened
+    by_sentence = _mentions_by_sentence(doc, resolved)
     for sentence in doc.sentences:
-        here = [r for r in resolved if sentence.start <= r.mention.start < sentence.end]
+        here = by_sentence.get(sentence.index, [])
         # "The operation is co-financed by …" speaks of the initiative last named.
         owner = salient if _ANAPHOR.search(fold(sentence.text)) else subject
         line = doc.text.rfind("\n", 0, sentence.start)
@@ -259,6 +277,17 @@ def extract_relations(
         named = [r.key for r in here if r.entity_class in INITIATIVE_CLASSES]
         salient = named[-1] if named else salient
     return relations
+
+
+def _mentions_by_sentence(doc: Document, resolved: list[Resolved]) -> dict[int, list[Resolved]]:
+    """Group the document's mentions by the sentence they sit in (both are in text order)."""
+    starts = [s.start for s in doc.sentences]
+    grouped: dict[int, list[Resolved]] = {}
+    for r in resolved:
+        index = bisect_right(starts, r.mention.start) - 1
+        if index >= 0 and r.mention.start < doc.sentences[index].end:
+            grouped.setdefault(doc.sentences[index].index, []).append(r)
+    return grouped
 
 
 def _list_label(text: str, cues: list[tuple[int, int, Cue]]) -> Cue | None:
@@ -294,15 +323,24 @@ def _sentence_relations(
         ]
         owner = _cue_owner(here, sentence, start, subject, cue)
         named_owner = _owner_after_noun_cue(folded, sentence, end, objects)
+        inner_end = -1
         if named_owner:
-            # "the private funders of Unis-Cité (e.g. A, B)": A and B fund Unis-Cité.
-            owner, objects = named_owner.key, [r for r in objects if r is not named_owner]
+            # "the private funders of Unis-Cité (e.g. A, B), C": A and B fund Unis-Cité (and,
+            # inside a list of the same kind, the initiative too); C is back in the outer list.
+            objects = [r for r in objects if r is not named_owner]
+            inner_end = _parenthesis_end(folded, named_owner.mention.end - sentence.start)
+        outer_same_kind = index > 0 and cues[index - 1][2].predicate == cue.predicate
         for r in objects:
             offset = r.mention.start - sentence.start
-            if r.entity_class == "Place" and _LOCATION_BEFORE.search(folded[:offset]):
+            locative = _LOCATION_BEFORE.search(folded[:offset])
+            if r.entity_class == "Place" and locative and cue.predicate in ACTOR_ROLES:
                 continue  # "… partners throughout France": where, not who
             predicate = _role_override(folded, r, sentence) or cue.predicate
-            found.extend(_relation(doc, sentence, owner, predicate, r, cue.name, cue.confidence))
+            owners = [owner]
+            if named_owner and offset < inner_end:
+                owners = [named_owner.key, owner] if outer_same_kind else [named_owner.key]
+            for who in owners:
+                found.extend(_relation(doc, sentence, who, predicate, r, cue.name, cue.confidence))
             claimed.add(r.mention.start)
     found.extend(_active_voice(doc, sentence, here, folded, claimed))
     owner = _owner(here, sentence, len(folded), subject)
@@ -356,6 +394,15 @@ def _cue_owner(
 
 
 _OF = re.compile(r"^\s*(?:of|de|du|des|d')\s*(?:the\s+|la\s+|l')?$")
+
+
+def _parenthesis_end(folded: str, after: int) -> int:
+    """End of the parenthesis opening right after `after`, or of the sentence if none does."""
+    opening = folded.find("(", after)
+    if opening == -1 or opening - after > 3:
+        return len(folded)
+    closing = folded.find(")", opening)
+    return closing if closing != -1 else len(folded)
 
 
 def _owner_after_noun_cue(

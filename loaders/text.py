@@ -48,9 +48,18 @@ def normalise_text(text: str) -> str:
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def _fold_char(char: str) -> str:
-    base = unicodedata.normalize("NFD", char)[0].lower()
-    return base if len(base) == 1 else char
+class _FoldTable(dict[int, str]):
+    """`str.translate` table built on demand: each character folded once per process."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code).translate(_PUNCT_FOLD)
+        base = unicodedata.normalize("NFD", char)[0].lower()
+        folded = base if len(base) == 1 else char
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
 
 
 def fold(text: str) -> str:
@@ -72,7 +81,7 @@ def fold(text: str) -> str:
     >>> fold("Unis-Cité’s")
     "unis-cite's"
     """
-    return "".join(_fold_char(c) for c in text.translate(_PUNCT_FOLD))
+    return text.translate(_FOLD_TABLE)
 
 
 _ARTICLES = re.compile(
