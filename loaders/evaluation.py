@@ -270,16 +270,21 @@ def _match_entities(
     predicted: dict[str, Entity], gold: tuple[GoldEntity, ...]
 ) -> dict[str, set[str]]:
     """Extracted entity → the gold entities it names: each gold entity goes to the extracted
-    one sharing most names with it (one extracted entity may stand for several)."""
+    one sharing most names with it, of its class on a tie (one extracted entity may stand
+    for several gold ones)."""
     names = {
         key: {label_key(e.label)} | {label_key(a) for v in e.alt_labels.values() for a in v}
         for key, e in predicted.items()
     }
     matches: dict[str, set[str]] = {}
     for g in gold:
-        scored = [(len(n & g.names), key) for key, n in names.items() if n & g.names]
+        scored = [
+            (len(n & g.names), predicted[key].entity_class == g.entity_class, key)
+            for key, n in names.items()
+            if n & g.names
+        ]
         if scored:
-            _, best = max(scored, key=lambda item: (item[0], item[1]))
+            best = max(scored)[2]  # most shared names, then the same class
             matches.setdefault(best, set()).add(g.gold_id)
     return matches
 

@@ -235,7 +235,7 @@ class MentionFinder:
                 text[h.start : h.end],
                 h.entry.entity_class,
                 f"ref:{h.entry.ref_id}",
-                "gazetteer",
+                _gazetteer_rule(h.entry.label, text, h.start),
                 0.95,
             )
             for h in self.gazetteer.find(text)
@@ -346,6 +346,14 @@ def _context_class(sentence: str, start: int, end: int) -> str | None:
             if word in heads:
                 return heads[word].entity_class
     return None
+
+
+def _gazetteer_rule(label: str, text: str, start: int) -> str:
+    """A common noun of the reference data ("citizens") written with a capital inside a
+    sentence is a word of a longer name ("Espaces … Internet Citoyens"): it yields to it."""
+    if label[:1].islower() and start > 0 and text[start : start + 1].isupper():
+        return "gazetteer-in-name"
+    return "gazetteer"
 
 
 def _proper_words(doc: Document) -> frozenset[str]:
@@ -467,7 +475,7 @@ def _select(candidates: list[Mention]) -> list[Mention]:
     ordered = sorted(
         candidates,
         key=lambda m: (
-            m.entity_class == "?",
+            m.entity_class == "?" or m.rule == "gazetteer-in-name",
             -(m.end - m.start),
             _RULE_PRIORITY.get(m.rule, 9),
             m.start,

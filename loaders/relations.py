@@ -112,7 +112,7 @@ CUES: tuple[Cue, ...] = (
         "hasPartner",
         r"\b(?:in )?partnership with\b|\bin collaboration with\b|\bpartners?\b"
         r"|\bstakeholders? (?:included|include|are|were)\b|\bconnects\b|\binvolves?\b"
-        r"|\bassociated with\b|\bwith the support of\b|\bin cooperation with\b"
+        r"|\bwith the support of\b|\bin cooperation with\b"
         r"|\b(?:co-)?developed with\b|\btogether with\b|\bpowered by\b",
     ),
     _cue(
@@ -276,7 +276,37 @@ def extract_relations(
             open_list = None
         named = [r.key for r in here if r.entity_class in INITIATIVE_CLASSES]
         salient = named[-1] if named else salient
-    return relations
+    return _without_passing_mentions(_without_weak_partners(relations))
+
+
+def _without_passing_mentions(relations: list[Relation]) -> list[Relation]:
+    """Drop a group or method named once in passing ("by students of the university"): kept
+    when a cue states it or the document comes back to it."""
+    support: dict[tuple[str, str, str], int] = {}
+    for r in relations:
+        key = (r.subject, r.predicate, r.object)
+        support[key] = support.get(key, 0) + 1
+    return [
+        r
+        for r in relations
+        if r.evidence.rule not in _PASSING_RULES or support[(r.subject, r.predicate, r.object)] > 1
+    ]
+
+
+_PASSING_RULES = frozenset({"group-mention", "method-mention"})
+
+
+def _without_weak_partners(relations: list[Relation]) -> list[Relation]:
+    """Drop "stakeholder" partnerships of a pair the document gives a sharper role
+    (founder, funder, operator): the section heading is weaker evidence than the verb."""
+    roles = {
+        (r.subject, r.object) for r in relations if r.predicate in ACTOR_ROLES - {"hasPartner"}
+    }
+    return [
+        r
+        for r in relations
+        if not (r.evidence.rule == "stakeholder-section" and (r.subject, r.object) in roles)
+    ]
 
 
 def _mentions_by_sentence(doc: Document, resolved: list[Resolved]) -> dict[int, list[Resolved]]:
@@ -416,7 +446,9 @@ def _owner_after_noun_cue(
 
 _BASED_IN = re.compile(
     r"^\s*,?\s*(?:which is |qui est )?"
-    r"(?:based|located|headquartered|basee?s?|situee?s?|implantee?s?)\s+(?:in|at|a|en|au|dans)\s+(?:the\s+)?$|^\s+(?:in|a)\s+$"
+    r"(?:based|located|headquartered|basee?s?|situee?s?|implantee?s?)"
+    r"\s+(?:in|at|a|en|au|dans)\s+(?:the\s+)?$"
+    r"|^\s*,?\s*(?:in|a)\s+$"
 )
 
 

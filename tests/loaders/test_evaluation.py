@@ -14,7 +14,7 @@ from labatlas.loaders.model import Document, Entity, Evidence, Extraction, Relat
 DEV_GOLD = Path(__file__).parents[1] / "data" / "gold" / "seeds-dev.json"
 
 # Floors measured on the dev gold; raise them when extraction improves, never lower them.
-FLOORS = {"entities": 0.80, "class_accuracy": 0.92, "strict": 0.55, "relaxed": 0.54}
+FLOORS = {"entities": 0.84, "class_accuracy": 0.92, "strict": 0.65, "relaxed": 0.64}
 
 
 def test_dev_gold_scores_stay_above_their_floors(extraction: Extraction) -> None:
