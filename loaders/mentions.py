@@ -83,16 +83,19 @@ def _capitalised_sequences(sentence: str) -> list[tuple[int, int, list[str]]]:
     Youth, Sports and Social Cohesion").
     """
     tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(sentence)]
+    folded_sentence = fold(sentence)
+    folded = [folded_sentence[a:b] for a, b, _ in tokens]
+    capitalised = [_is_capitalised(t) for _, _, t in tokens]
     runs: list[tuple[int, int, list[str]]] = []
     i = 0
     while i < len(tokens):
-        if not _starts_name(tokens[i][2]):
+        if not (capitalised[i] and tokens[i][2][:1].isalpha()) and tokens[i][2][:1] != "#":
             i += 1
             continue
         j, k = i, i + 1
         while k < len(tokens):
-            tok, prev = fold(tokens[k][2]), fold(tokens[k - 1][2])
-            if _is_capitalised(tokens[k][2]) or tok.startswith("#"):
+            tok, prev = folded[k], folded[k - 1]
+            if capitalised[k] or tok.startswith("#"):
                 j, k = k, k + 1
             elif tok in _CONNECTORS and _joins(tok, prev, tokens, i, k):
                 k += 1
@@ -131,10 +134,6 @@ def _trim_enumeration(words: list[str]) -> list[str]:
     if any(fold(w) in {"and", "et", "&"} for w in words[last_comma:]):
         return words
     return words[: words.index(",")]
-
-
-def _starts_name(token: str) -> bool:
-    return (_is_capitalised(token) and token[:1].isalpha()) or token.startswith("#")
 
 
 def _in_complement(tokens: list[tuple[int, int, str]], first: int, comma: int) -> bool:
@@ -366,9 +365,14 @@ def _proper_words(doc: Document) -> frozenset[str]:
     return frozenset(words)
 
 
+_UPPER = re.compile(r"[^\W\d_a-zß-ÿ]")  # letters that are not lower case
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def _is_shouting(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(text.split()) >= 3 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+    if text.count(" ") < 2:
+        return False
+    return len(_UPPER.findall(text)) > 0.6 * len(_LETTER.findall(text))
 
 
 def _person(words: list[str]) -> bool:

@@ -362,7 +362,7 @@ def _sentence_relations(
         outer_same_kind = index > 0 and cues[index - 1][2].predicate == cue.predicate
         for r in objects:
             offset = r.mention.start - sentence.start
-            locative = _LOCATION_BEFORE.search(folded[:offset])
+            locative = _LOCATION_BEFORE.search(folded[max(0, offset - 40) : offset])
             if r.entity_class == "Place" and locative and cue.predicate in ACTOR_ROLES:
                 continue  # "… partners throughout France": where, not who
             predicate = _role_override(folded, r, sentence) or cue.predicate
@@ -466,6 +466,7 @@ def _located_organisation(
 
 
 def _cue_matches(folded: str) -> list[tuple[int, int, Cue]]:
+    """The cue phrases of a sentence, leftmost-longest and not overlapping."""
     matches = [(m.start(), m.end(), cue) for cue in CUES for m in cue.pattern.finditer(folded)]
     matches.sort(key=lambda item: (item[0], -item[1]))
     kept: list[tuple[int, int, Cue]] = []
