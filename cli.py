@@ -25,6 +25,14 @@ STORE_OPTION = click.option(
 )
 
 
+CURATION_OPTION = click.option(
+    "--curation",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Curation file (default: curation.yaml beside the store folder).",
+)
+
+
 class LabatlasError(click.ClickException):
     """A user-facing error: one line, exit code 1."""
 
@@ -39,13 +47,14 @@ def _fail_cleanly(func: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         from labatlas.graph.store import StoreError
+        from labatlas.loaders.curation import CurationError
         from labatlas.loaders.evaluation import GoldError
         from labatlas.loaders.pipeline import CorpusError
         from labatlas.queries import QueryError
 
         try:
             return func(*args, **kwargs)
-        except (CorpusError, StoreError, QueryError, GoldError) as err:
+        except (CorpusError, StoreError, QueryError, GoldError, CurationError) as err:
             raise LabatlasError(str(err)) from err
 
     return wrapper
@@ -62,13 +71,22 @@ def main() -> None:
 @STORE_OPTION
 @click.option("--base", default=None, help="Base IRI for instances (a portal's own domain).")
 @click.option("--quiet", "-q", is_flag=True, help="Print no progress or summary.")
+@CURATION_OPTION
 @_fail_cleanly
-def build(paths: tuple[Path, ...], store_dir: Path | None, base: str | None, quiet: bool) -> None:
+def build(
+    paths: tuple[Path, ...],
+    store_dir: Path | None,
+    base: str | None,
+    quiet: bool,
+    curation: Path | None,
+) -> None:
     """Build the graph from PATHS (.txt/.md files or folders; default: the bundled corpus).
 
-    The store is replaced only when the whole build succeeded.
+    The curation file (if there is one) is applied to what the texts say. The store is
+    replaced only when the whole build succeeded.
     """
-    from labatlas.graph.store import build_store, open_store
+    from labatlas.graph.store import build_store, default_store_path, open_store
+    from labatlas.loaders.curation import apply_curation, default_curation_path, load_curation
     from labatlas.loaders.pipeline import extract_corpus
 
     started = time.perf_counter()
@@ -80,6 +98,13 @@ def build(paths: tuple[Path, ...], store_dir: Path | None, base: str | None, qui
     extraction = extract_corpus(list(paths) or None, on_file=progress)
     for reason in extraction.skipped_files:
         click.echo(f"labatlas: skipped {reason}", err=True)
+    curation_file = curation or default_curation_path(store_dir or default_store_path())
+    if curation_file.exists():
+        records = apply_curation(extraction, load_curation(curation_file), str(curation_file))
+        if not quiet:
+            click.echo(f"applied {len(records)} curation entries from {curation_file}", err=True)
+    elif curation:
+        raise LabatlasError(f"{curation}: no such curation file")
     target = build_store(extraction, store_dir, base)
     if not quiet:
         elapsed = time.perf_counter() - started
@@ -203,6 +228,161 @@ def evaluate(gold: Path, paths: tuple[Path, ...], fmt: str, brief: bool) -> None
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(format_report(report, details=not brief), nl=False)
+
+
+@main.group()
+def curate() -> None:
+    """Write curation entries: decisions about the graph that survive every rebuild.
+
+    Each command appends one entry (with who, when and why) to the curation file, after
+    checking that the entities it names exist in the store. Run `labatlas build` to apply.
+    """
+
+
+def _curation_options(func: Callable[P, R]) -> Callable[P, R]:
+    for option in reversed(
+        [
+            click.option("--who", default="", help="Who decides (name or ORCID)."),
+            click.option("--why", default="", help="The reason, for the record."),
+            CURATION_OPTION,
+            STORE_OPTION,
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def _append_entry(
+    fields: dict[str, object],
+    names: list[str],
+    curation: Path | None,
+    store_dir: Path | None,
+    who: str,
+    why: str,
+) -> None:
+    import datetime
+
+    from labatlas.graph.store import default_store_path, open_store
+    from labatlas.loaders.curation import append_entry, default_curation_path
+    from labatlas.queries import find_entity
+
+    store = open_store(store_dir)
+    for name in names:
+        find_entity(store, name)  # fails with close matches when the name is unknown
+    path = curation or default_curation_path(store_dir or default_store_path())
+    entry = {**fields, "who": who, "when": datetime.date.today().isoformat(), "why": why}
+    append_entry(path, {k: v for k, v in entry.items() if v != ""})
+    click.echo(f"added a '{fields['action']}' entry to {path}; run `labatlas build` to apply it")
+
+
+@curate.command("reject")
+@click.argument("subject")
+@click.argument("predicate")
+@click.argument("obj", metavar="OBJECT")
+@_curation_options
+@_fail_cleanly
+def curate_reject(subject: str, predicate: str, obj: str, **options: Any) -> None:
+    """Mark SUBJECT PREDICATE OBJECT as wrong (e.g. `reject SIILAB foundedBy R&D`)."""
+    _check_predicate(predicate)
+    fields = {"action": "reject", "subject": subject, "predicate": predicate, "object": obj}
+    _append_entry(fields, [subject, obj], **options)
+
+
+@curate.command("accept")
+@click.argument("subject")
+@click.argument("predicate")
+@click.argument("obj", metavar="OBJECT")
+@_curation_options
+@_fail_cleanly
+def curate_accept(subject: str, predicate: str, obj: str, **options: Any) -> None:
+    """Confirm SUBJECT PREDICATE OBJECT (its confidence becomes 1.0)."""
+    _check_predicate(predicate)
+    fields = {"action": "accept", "subject": subject, "predicate": predicate, "object": obj}
+    _append_entry(fields, [subject, obj], **options)
+
+
+@curate.command("add")
+@click.argument("subject")
+@click.argument("predicate")
+@click.argument("obj", metavar="OBJECT")
+@click.option("--evidence", default="", help="The sentence or source that states the fact.")
+@_curation_options
+@_fail_cleanly
+def curate_add(subject: str, predicate: str, obj: str, evidence: str, **options: Any) -> None:
+    """Add a fact the extractor missed, between two entities of the graph."""
+    _check_predicate(predicate)
+    fields = {
+        "action": "add",
+        "subject": subject,
+        "predicate": predicate,
+        "object": obj,
+        "evidence": evidence,
+    }
+    _append_entry(fields, [subject, obj], **options)
+
+
+@curate.command("merge")
+@click.argument("keep")
+@click.argument("others", nargs=-1, required=True)
+@_curation_options
+@_fail_cleanly
+def curate_merge(keep: str, others: tuple[str, ...], **options: Any) -> None:
+    """Merge OTHERS into KEEP: one entity, with every name as an alias."""
+    _append_entry({"action": "merge", "entities": [keep, *others]}, [keep, *others], **options)
+
+
+@curate.command("rename")
+@click.argument("entity")
+@click.argument("label")
+@_curation_options
+@_fail_cleanly
+def curate_rename(entity: str, label: str, **options: Any) -> None:
+    """Give ENTITY a new preferred LABEL (the old one stays as an alias)."""
+    _append_entry({"action": "rename", "entity": entity, "label": label}, [entity], **options)
+
+
+@curate.command("retype")
+@click.argument("entity")
+@click.argument("entity_class", metavar="CLASS")
+@_curation_options
+@_fail_cleanly
+def curate_retype(entity: str, entity_class: str, **options: Any) -> None:
+    """Change the class of ENTITY (e.g. `retype "Connected France Hub" Network`)."""
+    from labatlas.loaders.model import ENTITY_CLASSES
+
+    if entity_class not in ENTITY_CLASSES:
+        raise LabatlasError(f"unknown class {entity_class!r}; one of {', '.join(ENTITY_CLASSES)}")
+    fields = {"action": "retype", "entity": entity, "class": entity_class}
+    _append_entry(fields, [entity], **options)
+
+
+@curate.command("alias")
+@click.argument("entity")
+@click.argument("alias")
+@click.option("--lang", default="", help="Language tag of the alias (en, fr).")
+@_curation_options
+@_fail_cleanly
+def curate_alias(entity: str, alias: str, lang: str, **options: Any) -> None:
+    """Add another name of ENTITY."""
+    fields = {"action": "alias", "entity": entity, "alias": alias, "lang": lang}
+    _append_entry(fields, [entity], **options)
+
+
+@curate.command("wikidata")
+@click.argument("entity")
+@click.argument("qid")
+@_curation_options
+@_fail_cleanly
+def curate_wikidata(entity: str, qid: str, **options: Any) -> None:
+    """Record the Wikidata identifier of ENTITY (exported as owl:sameAs)."""
+    _append_entry({"action": "wikidata", "entity": entity, "id": qid}, [entity], **options)
+
+
+def _check_predicate(predicate: str) -> None:
+    from labatlas.loaders.model import PREDICATES
+
+    if predicate not in PREDICATES:
+        raise LabatlasError(f"unknown predicate {predicate!r}; one of {', '.join(PREDICATES)}")
 
 
 # Commands of the other stages. Each stage keeps its commands in `<stage>/commands.py`

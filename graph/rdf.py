@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from labatlas.loaders.curation import CURATION_DOC
 from labatlas.loaders.model import KIND_OF_CLASS, Document, Entity, Extraction, Relation
 from labatlas.loaders.text import fold
 
@@ -124,6 +125,36 @@ def extraction_quads(extraction: Extraction, ns: Namespaces | None = None) -> It
         yield from _document_quads(doc, extraction, iris, ns)
     for relation in extraction.relations:
         yield from _relation_quads(relation, iris, ns)
+    yield from _curation_quads(extraction, ns)
+    yield from _link_quads(extraction, iris, ns)
+
+
+WIKIDATA = "http://www.wikidata.org/entity/"
+
+
+def _curation_quads(extraction: Extraction, ns: Namespaces) -> Iterator[Quad]:
+    """Who decided what, when and why: one PROV activity per curation entry."""
+    graph = ns.graph("curation")
+    for record in extraction.curation:
+        node = ns.id(f"curation/{record.entry_id}")
+        yield Quad(node, _TYPE, _p(PROV, "Activity"), graph)
+        yield Quad(node, _p(RDFS, "label"), Literal(record.summary), graph)
+        yield Quad(node, _p(LA, "curationAction"), Literal(record.action), graph)
+        for predicate, value in (("creator", record.who), ("date", record.when)):
+            if value:
+                yield Quad(node, _p(DCTERMS, predicate), Literal(value), graph)
+        if record.why:
+            yield Quad(node, _p(RDFS, "comment"), Literal(record.why), graph)
+
+
+def _link_quads(
+    extraction: Extraction, iris: dict[str, NamedNode], ns: Namespaces
+) -> Iterator[Quad]:
+    """owl:sameAs to Wikidata for entities whose identifier is recorded (no lookup online)."""
+    graph = ns.graph("links")
+    for key, entity in sorted(extraction.entities.items()):
+        if entity.wikidata:
+            yield Quad(iris[key], _p(OWL, "sameAs"), NamedNode(WIKIDATA + entity.wikidata), graph)
 
 
 def _document_quads(
@@ -169,7 +200,9 @@ def _relation_quads(
     relation: Relation, iris: dict[str, NamedNode], ns: Namespaces
 ) -> Iterator[Quad]:
     ev = relation.evidence
-    graph = ns.document_graph(ev.doc_id)
+    curated = ev.doc_id == CURATION_DOC
+    graph = ns.graph("curation") if curated else ns.document_graph(ev.doc_id)
+    source = ns.id(f"curation/{ev.rule.removeprefix('curation-')}") if curated else None
     s, p, o = iris[relation.subject], _p(LA, relation.predicate), iris[relation.object]
     yield Quad(s, p, o, graph)
     statement = assertion_iri(ns, s, p, o)
@@ -181,11 +214,15 @@ def _relation_quads(
     yield Quad(statement, _p(RDF, "object"), o, graph)
     yield Quad(statement, _p(PROV, "wasDerivedFrom"), evidence, graph)
     yield Quad(evidence, _TYPE, _p(LA, "Evidence"), graph)
-    yield Quad(evidence, _p(PROV, "wasQuotedFrom"), ns.document(ev.doc_id), graph)
-    yield Quad(evidence, _p(NIF, "referenceContext"), ns.document(ev.doc_id), graph)
-    yield Quad(evidence, _p(NIF, "beginIndex"), _count(ev.start), graph)
-    yield Quad(evidence, _p(NIF, "endIndex"), _count(ev.end), graph)
-    yield Quad(evidence, _p(NIF, "anchorOf"), Literal(ev.sentence, language=ev.language), graph)
+    if source is not None:  # a person's statement, not a quote from a text
+        yield Quad(evidence, _p(PROV, "wasGeneratedBy"), source, graph)
+        yield Quad(evidence, _p(NIF, "anchorOf"), Literal(ev.sentence), graph)
+    else:
+        yield Quad(evidence, _p(PROV, "wasQuotedFrom"), ns.document(ev.doc_id), graph)
+        yield Quad(evidence, _p(NIF, "referenceContext"), ns.document(ev.doc_id), graph)
+        yield Quad(evidence, _p(NIF, "beginIndex"), _count(ev.start), graph)
+        yield Quad(evidence, _p(NIF, "endIndex"), _count(ev.end), graph)
+        yield Quad(evidence, _p(NIF, "anchorOf"), Literal(ev.sentence, language=ev.language), graph)
     yield Quad(evidence, _p(LA, "section"), Literal(ev.section), graph)
     yield Quad(evidence, _p(LA, "rule"), rule, graph)
     yield Quad(

@@ -150,6 +150,18 @@ class Relation:
     evidence: Evidence
 
 
+@dataclass(frozen=True)
+class CurationRecord:
+    """What one curation entry did, with who decided it, when and why."""
+
+    entry_id: str
+    action: str
+    summary: str
+    who: str
+    when: str
+    why: str
+
+
 @dataclass
 class Extraction:
     """Everything the loaders found in a corpus, ready to be written as RDF."""
@@ -159,3 +171,4 @@ class Extraction:
     relations: list[Relation]
     subjects: dict[str, str]
     skipped_files: list[str] = field(default_factory=list)
+    curation: list[CurationRecord] = field(default_factory=list)

@@ -45,11 +45,13 @@ def test_every_relation_has_evidence_quoted_verbatim_from_the_corpus(store) -> N
     assert all(r["sentence"].value in corpus for r in rows)
 
 
-def test_one_named_graph_per_document_plus_the_ontology(store, extraction: Extraction) -> None:
+def test_one_named_graph_per_document_plus_ontology_and_links(
+    store, extraction: Extraction
+) -> None:
     ns = Namespaces()
     graphs = {g.value for g in store.named_graphs()}
     expected = {ns.document_graph(d.doc_id).value for d in extraction.documents}
-    assert graphs == expected | {ns.ontology_graph.value}
+    assert graphs == expected | {ns.ontology_graph.value, ns.graph("links").value}
 
 
 def test_duplicate_siilab_text_gives_one_fact_with_evidence_from_both_files(store) -> None:
