@@ -85,20 +85,74 @@ def build(
     The curation file (if there is one) is applied to what the texts say. The store is
     replaced only when the whole build succeeded.
     """
-    from labatlas.graph.store import build_store, default_store_path, open_store
-    from labatlas.loaders.curation import apply_curation, default_curation_path, load_curation
+    from labatlas.loaders.pipeline import collect_sources, default_corpus
+
+    files = collect_sources(list(paths) or [default_corpus()])
+    _build_files(files, store_dir, base, quiet, curation)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@STORE_OPTION
+@click.option("--base", default=None, help="Base IRI for instances (a portal's own domain).")
+@click.option("--quiet", "-q", is_flag=True, help="Print no progress or summary.")
+@CURATION_OPTION
+@_fail_cleanly
+def ingest(
+    files: tuple[Path, ...],
+    store_dir: Path | None,
+    base: str | None,
+    quiet: bool,
+    curation: Path | None,
+) -> None:
+    """Add FILES to the store, or replace the documents of files with the same names.
+
+    Only the new texts are read again; the rest of the corpus comes from the extraction
+    cache, so the result is the graph a full build of the same texts gives.
+    """
+    from labatlas.graph.store import Workspace, default_store_path
+    from labatlas.loaders.pipeline import collect_sources
+
+    workspace = Workspace(store_dir or default_store_path())
+    known = workspace.read_sources()
+    if not known:
+        raise LabatlasError(
+            f"{workspace.sources}: no record of the texts of this store; run `labatlas build`"
+        )
+    new = collect_sources(list(files))
+    replaced = {p.name for p in new}
+    _build_files(
+        [p for p in known if p.name not in replaced] + new, store_dir, base, quiet, curation
+    )
+
+
+def _build_files(
+    files: list[Path],
+    store_dir: Path | None,
+    base: str | None,
+    quiet: bool,
+    curation: Path | None,
+) -> None:
+    """Extract `files` (reusing cached work), apply curation, write the store atomically."""
+    from labatlas.graph.store import Workspace, build_store, default_store_path, open_store
+    from labatlas.loaders.cache import ExtractionCache
+    from labatlas.loaders.curation import apply_curation, load_curation
     from labatlas.loaders.pipeline import extract_corpus
 
     started = time.perf_counter()
+    workspace = Workspace(store_dir or default_store_path())
 
     def progress(path: Path) -> None:
         if not quiet:
             click.echo(f"reading {path}", err=True)
 
-    extraction = extract_corpus(list(paths) or None, on_file=progress)
+    missing = [p for p in files if not p.exists()]
+    if missing:
+        raise LabatlasError(f"{missing[0]}: no such file (recorded in {workspace.sources})")
+    extraction = extract_corpus(files, on_file=progress, cache=ExtractionCache(workspace.cache))
     for reason in extraction.skipped_files:
         click.echo(f"labatlas: skipped {reason}", err=True)
-    curation_file = curation or default_curation_path(store_dir or default_store_path())
+    curation_file = curation or workspace.curation
     if curation_file.exists():
         records = apply_curation(extraction, load_curation(curation_file), str(curation_file))
         if not quiet:
@@ -106,6 +160,7 @@ def build(
     elif curation:
         raise LabatlasError(f"{curation}: no such curation file")
     target = build_store(extraction, store_dir, base)
+    workspace.write_sources(files)
     if not quiet:
         elapsed = time.perf_counter() - started
         click.echo(f"built {target} in {elapsed:.1f} s")
@@ -262,14 +317,14 @@ def _append_entry(
 ) -> None:
     import datetime
 
-    from labatlas.graph.store import default_store_path, open_store
-    from labatlas.loaders.curation import append_entry, default_curation_path
+    from labatlas.graph.store import Workspace, default_store_path, open_store
+    from labatlas.loaders.curation import append_entry
     from labatlas.queries import find_entity
 
     store = open_store(store_dir)
     for name in names:
         find_entity(store, name)  # fails with close matches when the name is unknown
-    path = curation or default_curation_path(store_dir or default_store_path())
+    path = curation or Workspace(store_dir or default_store_path()).curation
     entry = {**fields, "who": who, "when": datetime.date.today().isoformat(), "why": why}
     append_entry(path, {k: v for k, v in entry.items() if v != ""})
     click.echo(f"added a '{fields['action']}' entry to {path}; run `labatlas build` to apply it")

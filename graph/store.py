@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gc
+import json
 import os
 import shutil
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from pyoxigraph import Quad, RdfFormat, Store
@@ -36,6 +38,47 @@ def default_store_path() -> Path:
         return Path(os.environ[STORE_ENV]).expanduser()
     data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return data_home / "labatlas" / "store"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The files that live beside a store folder and outlive its rebuilds.
+
+    Examples
+    --------
+    >>> ws = Workspace(Path("/data/atlas/store"))
+    >>> [p.name for p in (ws.curation, ws.sources, ws.cache)]
+    ['curation.yaml', 'sources.json', 'extraction-cache']
+    """
+
+    store: Path
+
+    @property
+    def curation(self) -> Path:
+        """The researcher's curation file, applied on every build."""
+        return self.store.parent / "curation.yaml"
+
+    @property
+    def sources(self) -> Path:
+        """The texts the store was built from, so an ingest can rebuild around them."""
+        return self.store.parent / "sources.json"
+
+    @property
+    def cache(self) -> Path:
+        """Per-file extraction work, reused by later builds and ingests."""
+        return self.store.parent / "extraction-cache"
+
+    def read_sources(self) -> list[Path]:
+        """The source files of the last build (empty if unknown)."""
+        if not self.sources.exists():
+            return []
+        return [Path(p) for p in json.loads(self.sources.read_text(encoding="utf-8"))]
+
+    def write_sources(self, files: list[Path]) -> None:
+        """Record the source files of a build."""
+        self.sources.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps([str(p.resolve()) for p in files], indent=1)
+        self.sources.write_text(text + "\n", encoding="utf-8")
 
 
 def open_store(path: Path | None = None, *, read_only: bool = True) -> Store:

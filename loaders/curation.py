@@ -146,18 +146,6 @@ def _entry(path: Path, number: int, item: object) -> CurationEntry:
     )
 
 
-def default_curation_path(store_path: Path) -> Path:
-    """The curation file beside a store folder: it outlives every rebuild of the store.
-
-    Examples
-    --------
-    >>> from pathlib import Path
-    >>> default_curation_path(Path("/data/atlas/store"))
-    PosixPath('/data/atlas/curation.yaml')
-    """
-    return store_path.parent / "curation.yaml"
-
-
 def append_entry(path: Path, entry: dict[str, object]) -> None:
     """Append one entry to a curation file (created if missing), checking it first.
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from .cache import ExtractionCache
 from .documents import TEXT_SUFFIXES, SourceError, read_source, split_documents
 from .gazetteer import Gazetteer, default_gazetteer
 from .mentions import MentionFinder
-from .model import Document, Entity, Extraction, Relation
+from .model import Document, Entity, Extraction, Mention, Relation
 from .relations import Resolved, authority_entity, extract_relations
 from .resolve import document_subject, resolve_entities
 from .text import label_key
@@ -58,6 +59,7 @@ def extract_corpus(
     paths: Iterable[Path] | None = None,
     gazetteer: Gazetteer | None = None,
     on_file: Callable[[Path], None] | None = None,
+    cache: ExtractionCache | None = None,
 ) -> Extraction:
     """Read case texts and extract their entities and relations with evidence.
 
@@ -69,6 +71,8 @@ def extract_corpus(
         Reference names; the shipped reference data when omitted.
     on_file : callable, optional
         Called with each file before it is read (progress display).
+    cache : ExtractionCache, optional
+        Reuse the per-file work (documents, mentions) of files seen before.
 
     Returns
     -------
@@ -86,18 +90,38 @@ def extract_corpus(
     True
     """
     gazetteer = gazetteer or default_gazetteer()
+    finder = MentionFinder(gazetteer)
     documents: list[Document] = []
+    mentions: dict[str, list[Mention]] = {}
     skipped: list[str] = []
-    for path in collect_sources(paths or [default_corpus()]):
+    for path in collect_sources([default_corpus()] if paths is None else paths):
         if on_file:
             on_file(path)
         try:
-            documents.extend(split_documents(path.name, read_source(path)))
+            file_documents, file_mentions = _read_file(path, finder, cache)
         except SourceError as err:
             skipped.append(str(err))
+            continue
+        documents.extend(file_documents)
+        mentions.update(file_mentions)
     if not documents:
         raise CorpusError("empty corpus: no readable .txt or .md text" + _reasons(skipped))
-    return _extract_documents(documents, gazetteer, skipped)
+    return _extract_documents(documents, mentions, gazetteer, skipped)
+
+
+def _read_file(
+    path: Path, finder: MentionFinder, cache: ExtractionCache | None
+) -> tuple[list[Document], dict[str, list[Mention]]]:
+    """Documents and mentions of one file: from the cache when its bytes were seen before."""
+    content = path.read_bytes() if cache else b""
+    cached = cache.get(path.name, content) if cache else None
+    if cached is not None:
+        return cached
+    documents = split_documents(path.name, read_source(path))
+    work = (documents, {doc.doc_id: finder.find(doc) for doc in documents})
+    if cache:
+        cache.put(path.name, content, work)
+    return work
 
 
 def _reasons(skipped: list[str]) -> str:
@@ -105,10 +129,11 @@ def _reasons(skipped: list[str]) -> str:
 
 
 def _extract_documents(
-    documents: list[Document], gazetteer: Gazetteer, skipped: list[str]
+    documents: list[Document],
+    mentions: dict[str, list[Mention]],
+    gazetteer: Gazetteer,
+    skipped: list[str],
 ) -> Extraction:
-    finder = MentionFinder(gazetteer)
-    mentions = {doc.doc_id: finder.find(doc) for doc in documents}
     entities, mention_entity = resolve_entities(documents, mentions, gazetteer)
     relations: list[Relation] = []
     subjects: dict[str, str] = {}
