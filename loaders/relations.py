@@ -47,10 +47,34 @@ class Cue:
     predicate: str
     pattern: re.Pattern[str]
     confidence: float
+    words: tuple[str, ...]
+
+    def finditer(self, folded: str) -> list[re.Match[str]]:
+        """The cue's matches; the regex runs only if one of its words is in the text."""
+        if not any(word in folded for word in self.words):
+            return []
+        return list(self.pattern.finditer(folded))
 
 
 def _cue(name: str, predicate: str, pattern: str, confidence: float = 0.85) -> Cue:
-    return Cue(name, predicate, re.compile(pattern), confidence)
+    return Cue(name, predicate, re.compile(pattern), confidence, literal_words(pattern))
+
+
+def literal_words(pattern: str) -> tuple[str, ...]:
+    """The words of three letters or more written literally in a regex.
+
+    Every cue alternative contains one, so a sentence holding none of them cannot match and
+    the (slow) regex is skipped; a test checks this on the whole corpus.
+
+    Examples
+    --------
+    >>> literal_words(r"\\b(?:co-?)?(?:funded|led) by\\b")
+    ('funded', 'led')
+    """
+    without_escapes = re.sub(r"\\.", " ", pattern)
+    without_lookarounds = re.sub(r"\(\?<?[!=][^)]*\)", " ", without_escapes)
+    without_optional = re.sub(r"[a-z'](?:\?|\*|\{0,\d*\})", " ", without_lookarounds)
+    return tuple(dict.fromkeys(re.findall(r"[a-z']{3,}", without_optional)))
 
 
 # Patterns run on folded text (lower case, no accents, straight quotes).
@@ -392,7 +416,7 @@ def _active_voice(
     """ACTOR verb INITIATIVE, with nothing named between actor and verb."""
     found: list[Relation] = []
     for cue in ACTIVE_CUES:
-        for match in cue.pattern.finditer(folded):
+        for match in cue.finditer(folded):
             actors = [r for r in here if r.mention.end - sentence.start <= match.start()]
             after = [r for r in here if r.mention.start - sentence.start >= match.end()]
             if not actors or not after or actors[-1].entity_class not in ACTOR_CLASSES:
@@ -467,7 +491,7 @@ def _located_organisation(
 
 def _cue_matches(folded: str) -> list[tuple[int, int, Cue]]:
     """The cue phrases of a sentence, leftmost-longest and not overlapping."""
-    matches = [(m.start(), m.end(), cue) for cue in CUES for m in cue.pattern.finditer(folded)]
+    matches = [(m.start(), m.end(), cue) for cue in CUES for m in cue.finditer(folded)]
     matches.sort(key=lambda item: (item[0], -item[1]))
     kept: list[tuple[int, int, Cue]] = []
     for item in matches:

@@ -61,3 +61,14 @@ def test_shared_partners_names_each_expected_partner_once(store) -> None:
     actors = [row[result.columns.index("actor")] for row in result.rows]
     for expected in ("Unis-Cité", "DRJSCS", "La 27e Région", "27th Region", "Unis-cité"):
         assert actors.count(find_entity(store, expected)) == 1, expected
+
+
+def test_cue_prefilter_never_hides_a_match(extraction: Extraction) -> None:
+    from labatlas.loaders.relations import ACTIVE_CUES, CUES
+    from labatlas.loaders.text import fold
+
+    sentences = [fold(s.text) for d in extraction.documents for s in d.sentences]
+    for cue in CUES + ACTIVE_CUES:
+        for sentence in sentences:
+            full = [m.span() for m in cue.pattern.finditer(sentence)]
+            assert [m.span() for m in cue.finditer(sentence)] == full, (cue.name, sentence)
