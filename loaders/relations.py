@@ -153,6 +153,7 @@ CUES: tuple[Cue, ...] = (
         r"|\bmembre (?:de|du|des)\b|\bfait partie (?:de|du|des)\b"
         r"|\bsous (?:la tutelle|l'autorite|l'egide) (?:de|du|des)\b",
     ),
+    _cue("under", "memberOf", r"\bunder the\b", 0.6),
     _cue(
         "inspired-by",
         "inspiredBy",
