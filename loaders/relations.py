@@ -504,13 +504,17 @@ def _cue_matches(folded: str) -> list[tuple[int, int, Cue]]:
 def _owner(
     here: list[Resolved], sentence: Sentence, before: int, subject: str | None
 ) -> str | None:
-    """The initiative a cue speaks of: the last one named before it, else the document's."""
+    """The initiative a cue speaks of: the last one named before it, unless "the lab" or
+    "the programme" stands between them (then the one the text is about), else the document's."""
     named = [
         r
         for r in here
         if r.entity_class in INITIATIVE_CLASSES and r.mention.start - sentence.start < before
     ]
-    return named[-1].key if named else subject
+    if not named:
+        return subject
+    between = fold(sentence.text[named[-1].mention.end - sentence.start : before])
+    return subject if subject and _ANAPHOR.search(between) else named[-1].key
 
 
 def _role_override(folded: str, r: Resolved, sentence: Sentence) -> str | None:
@@ -549,6 +553,10 @@ def _default_roles(folded: str, sentence: Sentence, r: Resolved) -> list[tuple[s
     return []
 
 
+_LEADER_WORDS = re.compile(
+    r"\b(?:director|head|manager|coordinator|leader|directeur|directrice|responsable"
+    r"|coordinat\w*|pilote|animat\w*)\b"
+)
 _FOUNDER_WORDS = re.compile(r"\b(?:co-?)?(?:fondat\w*|found\w*)")
 
 
@@ -568,16 +576,17 @@ def _affiliations(
         gap = folded[person.mention.end - sentence.start : nxt.mention.start - sentence.start]
         if not _AFFILIATION_GAP.match(gap):
             continue
+        person_as_object = Resolved(person.mention, person.key, "Person")
         if _FOUNDER_WORDS.search(gap):
             found.extend(
                 _relation(
-                    doc,
-                    sentence,
-                    nxt.key,
-                    "foundedBy",
-                    Resolved(person.mention, person.key, "Person"),
-                    "person-founder",
-                    0.7,
+                    doc, sentence, nxt.key, "foundedBy", person_as_object, "person-founder", 0.7
+                )
+            )
+        elif _LEADER_WORDS.search(gap) and nxt.entity_class in INITIATIVE_CLASSES:
+            found.extend(
+                _relation(
+                    doc, sentence, nxt.key, "operatedBy", person_as_object, "person-leads", 0.7
                 )
             )
         else:

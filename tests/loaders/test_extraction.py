@@ -72,3 +72,27 @@ def test_cue_prefilter_never_hides_a_match(extraction: Extraction) -> None:
         for sentence in sentences:
             full = [m.span() for m in cue.pattern.finditer(sentence)]
             assert [m.span() for m in cue.finditer(sentence)] == full, (cue.name, sentence)
+
+
+def test_general_patterns_on_a_text_outside_the_corpus() -> None:
+    """A case written for this test (not from the corpus): the rules must carry over."""
+    from pathlib import Path
+
+    from labatlas.loaders.pipeline import extract_corpus
+
+    text = Path(__file__).parents[1] / "data" / "texts" / "gironde-case.txt"
+    ex = extract_corpus([text])
+    labels = {k: e.label for k, e in ex.entities.items()}
+    facts = {(labels[r.subject], r.predicate, labels[r.object]) for r in ex.relations}
+    lab = "Lab Civique de Gironde"
+    assert ex.entities[next(k for k, v in labels.items() if v == lab)].entity_class == "Lab"
+    assert {
+        (lab, "foundedBy", "Ville de Bordeaux"),
+        (lab, "fundedBy", "European Regional Development Fund"),
+        (lab, "hasPartner", "Université de Bordeaux"),
+        (lab, "usesMethod", "design thinking"),
+        (lab, "hasBeneficiary", "jobseekers"),
+        (lab, "inspiredBy", "MindLab"),
+        (lab, "diffusedTo", "Toulouse"),
+        (lab, "operatedBy", "Marie Dupont"),
+    } <= facts
