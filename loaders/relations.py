@@ -47,17 +47,18 @@ class Cue:
     predicate: str
     pattern: re.Pattern[str]
     confidence: float
-    words: tuple[str, ...]
+    words: re.Pattern[str]
 
     def finditer(self, folded: str) -> list[re.Match[str]]:
         """The cue's matches; the regex runs only if one of its words is in the text."""
-        if not any(word in folded for word in self.words):
+        if not self.words.search(folded):
             return []
         return list(self.pattern.finditer(folded))
 
 
 def _cue(name: str, predicate: str, pattern: str, confidence: float = 0.85) -> Cue:
-    return Cue(name, predicate, re.compile(pattern), confidence, literal_words(pattern))
+    words = re.compile("|".join(re.escape(w) for w in literal_words(pattern)))
+    return Cue(name, predicate, re.compile(pattern), confidence, words)
 
 
 def literal_words(pattern: str) -> tuple[str, ...]:
