@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages labatlas needs; safe to run again (installs only what is missing).
-#   default-jre-headless  Java runtime for the HermiT reasoner (owlready2)
-#   raptor2-utils         `rapper`, an independent RDF parser the tests check exports with
+#   default-jre-headless      Java runtime for the HermiT reasoner (owlready2)
+#   raptor2-utils             `rapper`, an independent RDF parser the tests check exports with
+#   chromium                  headless browser the page tests drive (through Playwright)
+#   fonts-dejavu-core         fonts for pages and figures rendered here
+#   virtuoso-opensource-7-bin a real SPARQL store the publishing tests start on 127.0.0.1
 set -euo pipefail
-packages=(default-jre-headless raptor2-utils)
+packages=(default-jre-headless raptor2-utils chromium fonts-dejavu-core virtuoso-opensource-7-bin)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
