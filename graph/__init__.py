@@ -1,5 +1,8 @@
 """Graph stage: the Oxigraph store on disk, its RDF layout, exports and summaries.
 
+Names are imported on first use, so command modules of this package load without pulling in
+the store and RDF libraries (`labatlas --help` stays fast).
+
 Examples
 --------
 >>> import tempfile, pathlib
@@ -10,31 +13,30 @@ Examples
 22
 """
 
-from .export import EXPORT_FORMATS, export_store
-from .rdf import LA, Namespaces, extraction_quads
-from .stats import Summary, format_summary, summarize
-from .store import (
-    StoreError,
-    build_store,
-    default_store_path,
-    open_store,
-    rdflib_dataset,
-    write_store,
-)
+from importlib import import_module
 
-__all__ = [
-    "EXPORT_FORMATS",
-    "LA",
-    "Namespaces",
-    "StoreError",
-    "Summary",
-    "build_store",
-    "default_store_path",
-    "export_store",
-    "extraction_quads",
-    "format_summary",
-    "open_store",
-    "rdflib_dataset",
-    "summarize",
-    "write_store",
-]
+_PUBLIC = {
+    "EXPORT_FORMATS": "export",
+    "export_store": "export",
+    "LA": "rdf",
+    "Namespaces": "rdf",
+    "extraction_quads": "rdf",
+    "Summary": "stats",
+    "format_summary": "stats",
+    "summarize": "stats",
+    "StoreError": "store",
+    "Workspace": "store",
+    "build_store": "store",
+    "default_store_path": "store",
+    "open_store": "store",
+    "rdflib_dataset": "store",
+    "write_store": "store",
+}
+
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name: str) -> object:
+    if name in _PUBLIC:
+        return getattr(import_module(f".{_PUBLIC[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,151 @@
+"""Exports a portal accepts: four formats, VoID/DCAT, JSON-LD context, rebasing, round trips."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import rdflib
+from pyoxigraph import RdfFormat, Store
+from rdflib.compare import isomorphic
+
+from labatlas.graph.export import context_path, export_store
+from labatlas.graph.metadata import DatasetDescription
+
+VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+DCTERMS = rdflib.DCTERMS
+FIXED = DatasetDescription(
+    issued=datetime.date(2026, 1, 31), endpoint="http://127.0.0.1:7878/sparql"
+)
+RDFLIB_FORMAT = {"ttl": "turtle", "nt": "nt", "trig": "trig", "jsonld": "json-ld"}
+OXI_FORMAT = {"ttl": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES, "trig": RdfFormat.TRIG}
+
+
+def _graph(path: Path, fmt: str) -> rdflib.Graph:
+    if fmt == "trig":
+        dataset = rdflib.Dataset()
+        dataset.parse(path, format="trig")
+        merged = rdflib.Graph()
+        for s, p, o, _ in dataset.quads((None, None, None, None)):
+            merged.add((s, p, o))
+        return merged
+    return rdflib.Graph().parse(path, format=RDFLIB_FORMAT[fmt])
+
+
+@pytest.fixture(scope="module")
+def exports(store, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("exports")
+    paths = {fmt: folder / f"atlas.{fmt}" for fmt in RDFLIB_FORMAT}
+    for fmt, path in paths.items():
+        export_store(store, path, fmt, description=FIXED)
+    return paths
+
+
+def test_all_formats_hold_the_same_triples(exports: dict[str, Path]) -> None:
+    turtle = _graph(exports["ttl"], "ttl")
+    for fmt in ("nt", "trig", "jsonld"):
+        assert isomorphic(turtle, _graph(exports[fmt], fmt)), fmt
+
+
+@pytest.mark.skipif(shutil.which("rapper") is None, reason="raptor2-utils not installed")
+@pytest.mark.parametrize("fmt, parser", [("ttl", "turtle"), ("nt", "ntriples"), ("trig", "trig")])
+def test_rapper_reads_the_exports(exports: dict[str, Path], fmt: str, parser: str) -> None:
+    done = subprocess.run(
+        ["rapper", "-i", parser, "-c", str(exports[fmt])], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    statements = Store()
+    statements.bulk_load(path=str(exports[fmt]), format=OXI_FORMAT[fmt])
+    assert f"returned {len(statements)} triples" in done.stderr
+
+
+def test_trig_keeps_one_graph_per_document(exports: dict[str, Path], store) -> None:
+    dataset = rdflib.Dataset()
+    dataset.parse(exports["trig"], format="trig")
+    names = {str(g.identifier) for g in dataset.graphs()}
+    documents = {g.value for g in store.named_graphs() if "/graph/doc/" in g.value}
+    assert documents and documents <= names
+    assert "https://w3id.org/labatlas/graph/void" in names
+
+
+def test_void_dcat_description_counts_the_exported_triples(exports: dict[str, Path]) -> None:
+    graph = _graph(exports["ttl"], "ttl")
+    dataset = rdflib.URIRef("https://w3id.org/labatlas/dataset")
+    described = set(graph.triples((None, None, None))) - set(
+        t
+        for t in graph
+        if str(t[0]).startswith("https://w3id.org/labatlas/dataset")
+        or isinstance(t[0], rdflib.BNode)
+    )
+    assert int(graph.value(dataset, VOID.triples)) == len(described)
+    assert (dataset, rdflib.RDF.type, DCAT.Dataset) in graph
+    assert str(graph.value(dataset, DCTERMS.issued)) == "2026-01-31"
+    assert graph.value(dataset, DCTERMS.license) == rdflib.URIRef(FIXED.license)
+    assert graph.value(dataset, VOID.sparqlEndpoint) == rdflib.URIRef(FIXED.endpoint)
+    vocabularies = {str(v) for v in graph.objects(dataset, VOID.vocabulary)}
+    assert {"https://w3id.org/labatlas/ontology#", "http://www.w3.org/ns/prov#"} <= vocabularies
+    for example in graph.objects(dataset, VOID.exampleResource):
+        assert graph.value(example, rdflib.RDFS.label) is not None
+    labs = set(graph.subjects(rdflib.RDF.type, rdflib.URIRef(LA + "Lab")))
+    lab_part = rdflib.URIRef("https://w3id.org/labatlas/dataset/class/Lab")
+    assert int(graph.value(lab_part, VOID.entities)) == len(labs) > 0
+
+
+LA = "https://w3id.org/labatlas/ontology#"
+
+
+def test_json_ld_uses_the_published_context(exports: dict[str, Path]) -> None:
+    document = json.loads(exports["jsonld"].read_text(encoding="utf-8"))
+    published = json.loads(context_path().read_text(encoding="utf-8"))["@context"]
+    assert document["@context"] == published
+    assert any("fundedBy" in node for node in document["@graph"])
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "trig"])
+def test_round_trip_parse_reexport_is_isomorphic(
+    exports: dict[str, Path], fmt: str, tmp_path: Path
+) -> None:
+    reloaded = Store()
+    reloaded.bulk_load(path=str(exports[fmt]), format=OXI_FORMAT[fmt])
+    again = tmp_path / f"again.{fmt}"
+    # A triple file holds its description already; TriG's description graph is rewritten.
+    export_store(reloaded, again, fmt, description=FIXED if fmt == "trig" else None)
+    assert isomorphic(_graph(exports[fmt], fmt), _graph(again, fmt))
+
+
+def test_base_publishes_instances_under_the_portal_iris(store, tmp_path: Path) -> None:
+    out = tmp_path / "portal.nt"
+    export_store(store, out, "nt", publish_base="https://data.example.org/", description=FIXED)
+    graph = rdflib.Graph().parse(out, format="nt")
+    iris = {str(t) for triple in graph for t in triple if isinstance(t, rdflib.URIRef)}
+    assert not [i for i in iris if i.startswith("https://w3id.org/labatlas/id/")]
+    assert "https://data.example.org/id/initiative/siilab" in iris
+    assert LA + "Lab" in iris  # the vocabulary stays where it is published
+    dataset = rdflib.URIRef("https://data.example.org/dataset")
+    assert str(graph.value(dataset, VOID.uriSpace)) == "https://data.example.org/id/"
+
+
+def test_sameas_links_to_wikidata_are_exported(exports: dict[str, Path], extraction) -> None:
+    graph = _graph(exports["ttl"], "ttl")
+    links = {str(o) for o in graph.objects(None, rdflib.OWL.sameAs)}
+    recorded = {e.wikidata for e in extraction.entities.values() if e.wikidata}
+    assert recorded and links == {f"http://www.wikidata.org/entity/{q}" for q in recorded}
+
+
+def test_ontology_header_carries_version_creator_license(store, tmp_path: Path) -> None:
+    out = tmp_path / "with-ontology.ttl"
+    export_store(store, out, "ttl", include_ontology=True)
+    graph = rdflib.Graph().parse(out, format="turtle")
+    onto = rdflib.URIRef("https://w3id.org/labatlas/ontology")
+    for predicate in (
+        rdflib.OWL.versionIRI,
+        rdflib.OWL.versionInfo,
+        DCTERMS.creator,
+        DCTERMS.license,
+    ):
+        assert graph.value(onto, predicate) is not None, predicate
