@@ -9,8 +9,12 @@ import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyoxigraph import Quad, RdfFormat, Store
+
+if TYPE_CHECKING:
+    import rdflib
 
 from labatlas.loaders.model import Extraction
 
@@ -156,16 +160,25 @@ def build_store(extraction: Extraction, path: Path | None = None, base: str | No
     return path
 
 
-def rdflib_dataset(path: Path | None = None):
-    """Open the store as an rdflib `Dataset` (through oxrdflib), for users' notebooks.
+def rdflib_dataset(path: Path | None = None, store: Store | None = None) -> rdflib.Dataset:
+    """The store as a read-only rdflib `Dataset` (through oxrdflib), for users' notebooks.
 
-    The union of all graphs is the default graph, as in the query library.
+    The union of all graphs is the default graph, as in the query library. Read-only, so
+    it never locks out `labatlas build` or other readers.
+
+    Parameters
+    ----------
+    path : Path, optional
+        The store folder (the default store when omitted).
+    store : pyoxigraph.Store, optional
+        An already opened store to wrap instead.
+
+    Returns
+    -------
+    rdflib.Dataset
     """
     import rdflib
+    from oxrdflib import OxigraphStore
 
-    path = path or default_store_path()
-    if not (path / "CURRENT").exists():
-        raise StoreError(f"{path}: no labatlas store here (run `labatlas build` first)")
-    dataset = rdflib.Dataset(store="Oxigraph", default_union=True)
-    dataset.open(str(path), create=False)
-    return dataset
+    opened = store if store is not None else open_store(path)
+    return rdflib.Dataset(store=OxigraphStore(store=opened), default_union=True)
