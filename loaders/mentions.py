@@ -290,6 +290,13 @@ class MentionFinder:
             # "Société de l'Université de Nîmes": the organisation named inside the run.
             inner_start = text.index(words[inner], start)
             return self._named(doc, base, text, inner_start, end, words[inner:], acronyms)
+        head = _following_head(text, end)
+        if head:
+            # "the Danish government", "the Booster programme": the class word is part of
+            # the name a reader would quote (resolution still joins it to "Booster").
+            end += head[1]
+            surface = text[start:end]
+            return mention(head[0], "name-head-after", 0.7)
         context_class = _context_class(text, start, end)
         if context_class:
             return mention(context_class, "name-context", 0.7)
@@ -316,17 +323,27 @@ _PRECEDING_HEAD = re.compile(
 )
 
 
+def _following_head(sentence: str, end: int) -> tuple[str, int] | None:
+    """The class and length of a class word right after a name ("… programme")."""
+    heads = naming_data().heads
+    after = fold(sentence[end : end + 40])
+    following = _FOLLOWING_HEAD.match(after)
+    if not following:
+        return None
+    words = [w for w in following.groups() if w]
+    pair = " ".join(words)
+    if len(words) == 2 and pair in heads:
+        return heads[pair].entity_class, following.end()
+    if words[0] in heads:
+        return heads[words[0]].entity_class, following.end(1)
+    return None
+
+
 def _context_class(sentence: str, start: int, end: int) -> str | None:
     """Type an unknown name by the words around it in its sentence: "the Booster
     programme", "SIILAB is a Living Lab", "la ville de X"."""
     heads = naming_data().heads
     after = fold(sentence[end : end + 100])
-    following = _FOLLOWING_HEAD.match(after)
-    if following:
-        words = [w for w in following.groups() if w]
-        for candidate in (" ".join(words), words[0]):
-            if candidate in heads:
-                return heads[candidate].entity_class
     described = _DESCRIPTION.match(after)
     if described:
         words = described.group(1).split()

@@ -124,6 +124,8 @@ def _make_entity(
     for m in group:
         entity.docs.add(m.doc_id)
         entity.add_alias(_clean_surface(m.surface), languages[m.doc_id])
+        if m.rule == "name-head-after":  # "Booster programme" is also simply "Booster"
+            entity.add_alias(m.surface.rsplit(maxsplit=1)[0], languages[m.doc_id])
     return entity
 
 
@@ -162,7 +164,13 @@ def document_subject(
             scores[key] += 1.0
     if not scores:
         return None
-    return max(scores, key=lambda k: (scores[k], -_first_position(k, doc_mentions, mention_entity)))
+    best = max(scores, key=lambda k: (scores[k], -_first_position(k, doc_mentions, mention_entity)))
+    # An initiative named once in passing (an interview citing MindLab) is not what the
+    # text is about: then the document has no subject and only explicit statements count.
+    return best if scores[best] >= MIN_SUBJECT_SCORE else None
+
+
+MIN_SUBJECT_SCORE = 2.0
 
 
 def _first_position(
