@@ -19,6 +19,7 @@ setup: system $(STAMP)
 
 run: setup
 	$(BIN)/labatlas build
+	$(BIN)/labatlas viz -o out/labatlas.html
 	$(BIN)/labatlas query shared-partners
 	$(BIN)/labatlas export --format ttl -o out/labatlas.ttl
 
