@@ -6,58 +6,21 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from labatlas.cli_common import (
+    CURATION_OPTION,
+    STORE_OPTION,
+    LabatlasError,
+    P,
+    R,
+    fail_cleanly,
+)
+
 if TYPE_CHECKING:
     from pyoxigraph import Store
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-STORE_OPTION = click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Store folder (default: $LABATLAS_STORE or ~/.local/share/labatlas/store).",
-)
-
-
-CURATION_OPTION = click.option(
-    "--curation",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Curation file (default: curation.yaml beside the store folder).",
-)
-
-
-class LabatlasError(click.ClickException):
-    """A user-facing error: one line, exit code 1."""
-
-    def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"labatlas: error: {self.format_message()}", err=True)
-
-
-def _fail_cleanly(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn the library's own errors into one clear line and a non-zero exit."""
-    import functools
-
-    @functools.wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        from labatlas.graph.store import StoreError
-        from labatlas.loaders.curation import CurationError
-        from labatlas.loaders.evaluation import GoldError
-        from labatlas.loaders.pipeline import CorpusError
-        from labatlas.queries import QueryError
-
-        try:
-            return func(*args, **kwargs)
-        except (CorpusError, StoreError, QueryError, GoldError, CurationError) as err:
-            raise LabatlasError(str(err)) from err
-
-    return wrapper
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -72,7 +35,7 @@ def main() -> None:
 @click.option("--base", default=None, help="Base IRI for instances (a portal's own domain).")
 @click.option("--quiet", "-q", is_flag=True, help="Print no progress or summary.")
 @CURATION_OPTION
-@_fail_cleanly
+@fail_cleanly
 def build(
     paths: tuple[Path, ...],
     store_dir: Path | None,
@@ -97,7 +60,7 @@ def build(
 @click.option("--base", default=None, help="Base IRI for instances (a portal's own domain).")
 @click.option("--quiet", "-q", is_flag=True, help="Print no progress or summary.")
 @CURATION_OPTION
-@_fail_cleanly
+@fail_cleanly
 def ingest(
     files: tuple[Path, ...],
     store_dir: Path | None,
@@ -170,7 +133,7 @@ def _build_files(
 @main.command()
 @STORE_OPTION
 @click.option("--top", default=10, show_default=True, help="How many shared partners to list.")
-@_fail_cleanly
+@fail_cleanly
 def stats(store_dir: Path | None, top: int) -> None:
     """Print what the store holds: documents, entities per class, relations, shared partners."""
     from labatlas.graph.store import open_store
@@ -210,7 +173,7 @@ def _print_summary(store: Store, top: int) -> None:
     show_default=True,
 )
 @STORE_OPTION
-@_fail_cleanly
+@fail_cleanly
 def query(name: str | None, params: tuple[str, ...], fmt: str, store_dir: Path | None) -> None:
     """Run a library query by NAME, or any .rq FILE; without NAME, list the library."""
     from labatlas.graph.store import open_store
@@ -241,19 +204,69 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, store_dir: Path |
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--include-ontology", is_flag=True, help="Also write the ontology (TBox).")
-@click.option("--base", default=None, help="Base IRI the store was built with.")
+@click.option("--include-inferred", is_flag=True, help="Also write the facts of `labatlas reason`.")
+@click.option(
+    "--base",
+    default=None,
+    help="Publish instances and graphs under this base IRI (default: the store's own).",
+)
+@click.option("--title", default=None, help="Dataset title (VoID/DCAT description).")
+@click.option("--description", "summary", default=None, help="Dataset description.")
+@click.option("--license", "license_iri", default=None, help="License IRI of the dataset.")
+@click.option("--creator", default=None, help="Creator of the dataset (a name).")
+@click.option("--dataset-version", default=None, help="Version of the dataset.")
+@click.option("--issued", default=None, help="Issue date, YYYY-MM-DD (default: today).")
+@click.option("--endpoint", default=None, help="SPARQL endpoint URL serving the dataset.")
+@click.option("--no-description", is_flag=True, help="Write no VoID/DCAT description.")
 @STORE_OPTION
-@_fail_cleanly
+@fail_cleanly
 def export(
-    fmt: str, output: Path, include_ontology: bool, base: str | None, store_dir: Path | None
+    fmt: str,
+    output: Path,
+    include_ontology: bool,
+    include_inferred: bool,
+    base: str | None,
+    store_dir: Path | None,
+    no_description: bool,
+    **meta: str | None,
 ) -> None:
-    """Write the graph as Turtle, N-Triples, TriG (one graph per document) or JSON-LD."""
+    """Write the graph as Turtle, N-Triples, TriG (one graph per document) or JSON-LD.
+
+    The export carries a VoID + DCAT description of the dataset (counts, vocabularies,
+    examples, licence) in the graph {base}graph/void.
+    """
+    import dataclasses
+    import datetime
+
     from labatlas.graph.export import export_store
-    from labatlas.graph.rdf import Namespaces
+    from labatlas.graph.metadata import DatasetDescription
     from labatlas.graph.store import open_store
 
-    ns = Namespaces(base) if base else Namespaces()
-    count = export_store(open_store(store_dir), output, fmt, ns, include_ontology)
+    fields = {
+        "title": meta["title"],
+        "description": meta["summary"],
+        "license": meta["license_iri"],
+        "creator": meta["creator"],
+        "version": meta["dataset_version"],
+        "endpoint": meta["endpoint"],
+    }
+    described = DatasetDescription(**{k: v for k, v in fields.items() if v is not None})
+    if meta["issued"]:
+        try:
+            issued = datetime.date.fromisoformat(meta["issued"])
+        except ValueError as err:
+            raise LabatlasError(f"--issued {meta['issued']!r}: expected YYYY-MM-DD") from err
+        described = dataclasses.replace(described, issued=issued)
+    count = export_store(
+        open_store(store_dir),
+        output,
+        fmt,
+        None,
+        include_ontology,
+        publish_base=base,
+        description=None if no_description else described,
+        include_inferred=include_inferred,
+    )
     click.echo(f"wrote {count} statements to {output}", err=True)
 
 
@@ -264,7 +277,7 @@ def export(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
 @click.option("--brief", is_flag=True, help="Scores only, without misses and false positives.")
-@_fail_cleanly
+@fail_cleanly
 def evaluate(gold: Path, paths: tuple[Path, ...], fmt: str, brief: bool) -> None:
     """Score extraction from PATHS (default: the bundled corpus) against a GOLD annotation.
 
@@ -335,7 +348,7 @@ def _append_entry(
 @click.argument("predicate")
 @click.argument("obj", metavar="OBJECT")
 @_curation_options
-@_fail_cleanly
+@fail_cleanly
 def curate_reject(subject: str, predicate: str, obj: str, **options: Any) -> None:
     """Mark SUBJECT PREDICATE OBJECT as wrong (e.g. `reject SIILAB foundedBy R&D`)."""
     _check_predicate(predicate)
@@ -348,7 +361,7 @@ def curate_reject(subject: str, predicate: str, obj: str, **options: Any) -> Non
 @click.argument("predicate")
 @click.argument("obj", metavar="OBJECT")
 @_curation_options
-@_fail_cleanly
+@fail_cleanly
 def curate_accept(subject: str, predicate: str, obj: str, **options: Any) -> None:
     """Confirm SUBJECT PREDICATE OBJECT (its confidence becomes 1.0)."""
     _check_predicate(predicate)
@@ -362,7 +375,7 @@ def curate_accept(subject: str, predicate: str, obj: str, **options: Any) -> Non
 @click.argument("obj", metavar="OBJECT")
 @click.option("--evidence", default="", help="The sentence or source that states the fact.")
 @_curation_options
-@_fail_cleanly
+@fail_cleanly
 def curate_add(subject: str, predicate: str, obj: str, evidence: str, **options: Any) -> None:
     """Add a fact the extractor missed, between two entities of the graph."""
     _check_predicate(predicate)
@@ -380,7 +393,7 @@ def curate_add(subject: str, predicate: str, obj: str, evidence: str, **options:
 @click.argument("keep")
 @click.argument("others", nargs=-1, required=True)
 @_curation_options
-@_fail_cleanly
+@fail_cleanly
 def curate_merge(keep: str, others: tuple[str, ...], **options: Any) -> None:
     """Merge OTHERS into KEEP: one entity, with every name as an alias."""
     _append_entry({"action": "merge", "entities": [keep, *others]}, [keep, *others], **options)
@@ -390,7 +403,7 @@ def curate_merge(keep: str, others: tuple[str, ...], **options: Any) -> None:
 @click.argument("entity")
 @click.argument("label")
 @_curation_options
-@_fail_cleanly
+@fail_cleanly
 def curate_rename(entity: str, label: str, **options: Any) -> None:
     """Give ENTITY a new preferred LABEL (the old one stays as an alias)."""
     _append_entry({"action": "rename", "entity": entity, "label": label}, [entity], **options)
@@ -400,7 +413,7 @@ def curate_rename(entity: str, label: str, **options: Any) -> None:
 @click.argument("entity")
 @click.argument("entity_class", metavar="CLASS")
 @_curation_options
-@_fail_cleanly
+@fail_cleanly
 def curate_retype(entity: str, entity_class: str, **options: Any) -> None:
     """Change the class of ENTITY (e.g. `retype "Connected France Hub" Network`)."""
     from labatlas.loaders.model import ENTITY_CLASSES
@@ -416,7 +429,7 @@ def curate_retype(entity: str, entity_class: str, **options: Any) -> None:
 @click.argument("alias")
 @click.option("--lang", default="", help="Language tag of the alias (en, fr).")
 @_curation_options
-@_fail_cleanly
+@fail_cleanly
 def curate_alias(entity: str, alias: str, lang: str, **options: Any) -> None:
     """Add another name of ENTITY."""
     fields = {"action": "alias", "entity": entity, "alias": alias, "lang": lang}
@@ -427,7 +440,7 @@ def curate_alias(entity: str, alias: str, lang: str, **options: Any) -> None:
 @click.argument("entity")
 @click.argument("qid")
 @_curation_options
-@_fail_cleanly
+@fail_cleanly
 def curate_wikidata(entity: str, qid: str, **options: Any) -> None:
     """Record the Wikidata identifier of ENTITY (exported as owl:sameAs)."""
     _append_entry({"action": "wikidata", "entity": entity, "id": qid}, [entity], **options)
@@ -444,6 +457,22 @@ def _check_predicate(predicate: str) -> None:
 # (heavy imports inside the functions, so `labatlas --help` stays fast) and is registered
 # here, one line per command.
 # -- stage commands --
+from labatlas.graph.linked_commands import reason as reason_command  # noqa: E402
+from labatlas.graph.linked_commands import validate  # noqa: E402
+
+main.add_command(validate)
+main.add_command(reason_command)
+
+from labatlas.viz.commands import figure, viz  # noqa: E402
+
+main.add_command(viz)
+main.add_command(figure)
+
+from labatlas.graph.commands import analyse, ego, paths  # noqa: E402
+
+main.add_command(analyse)
+main.add_command(paths)
+main.add_command(ego)
 
 
 if __name__ == "__main__":  # pragma: no cover

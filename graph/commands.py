@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import click
 
-from labatlas.cli import STORE_OPTION, LabatlasError, _fail_cleanly
+from labatlas.cli_common import STORE_OPTION, LabatlasError, fail_cleanly
 
 if TYPE_CHECKING:
     from pyoxigraph import Store
@@ -94,7 +94,7 @@ def _analysis_command(func: Callable[P, R]) -> Callable[P, R]:
         from labatlas.graph.analysis import AnalysisError
 
         try:
-            return _fail_cleanly(func)(*args, **kwargs)
+            return fail_cleanly(func)(*args, **kwargs)
         except AnalysisError as err:
             raise LabatlasError(str(err)) from err
 

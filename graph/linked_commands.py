@@ -6,14 +6,14 @@ from pathlib import Path
 
 import click
 
-from labatlas.cli import STORE_OPTION, LabatlasError, _fail_cleanly
+from labatlas.cli_common import STORE_OPTION, LabatlasError, fail_cleanly
 
 
 @click.command()
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @STORE_OPTION
 @click.option("--limit", default=50, show_default=True, help="Print at most this many lines.")
-@_fail_cleanly
+@fail_cleanly
 def validate(file: Path | None, store_dir: Path | None, limit: int) -> None:
     """Check the store, or any RDF FILE, against the labatlas SHACL shapes (pySHACL).
 
@@ -56,7 +56,7 @@ def validate(file: Path | None, store_dir: Path | None, limit: int) -> None:
 )
 @click.option("--dry-run", is_flag=True, help="Report only; do not write the inferred graph.")
 @STORE_OPTION
-@_fail_cleanly
+@fail_cleanly
 def reason(engine: str, dry_run: bool, store_dir: Path | None) -> None:
     """Reason over ontology + data; write inferred facts into the graph {base}graph/inferred.
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from labatlas.cli import STORE_OPTION, LabatlasError, _fail_cleanly
+from labatlas.cli_common import STORE_OPTION, LabatlasError, fail_cleanly
 
 if TYPE_CHECKING:
     from pyoxigraph import Store
@@ -89,7 +89,7 @@ def _view_options(command: Callable[..., Any]) -> Callable[..., Any]:
     show_default=True,
     help="The HTML file to write (one file, everything inlined).",
 )
-@_fail_cleanly
+@fail_cleanly
 def viz(output: Path, **view_args: Any) -> None:
     """Write an interactive page of the graph: one HTML file that works offline.
 
@@ -119,7 +119,7 @@ def viz(output: Path, **view_args: Any) -> None:
 @click.option(
     "--labels", type=click.IntRange(0), default=25, show_default=True, help="Nodes named."
 )
-@_fail_cleanly
+@fail_cleanly
 def figure(output: Path, labels: int, **view_args: Any) -> None:
     """Write a static figure of the graph for papers (SVG, PNG or PDF, fixed-seed layout).
 
