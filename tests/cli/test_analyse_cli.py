@@ -51,7 +51,7 @@ def test_shared_partners_csv_and_json_carry_the_iris(run) -> None:
     rows = list(csv.DictReader(io.StringIO(out)))
     drjscs = next(r for r in rows if r["actorLabel"] == DRJSCS)
     assert drjscs["actor"].endswith("/actor/drjscs")
-    assert set(drjscs["initiativeLabels"].split(" | ")) == {"Booster", "SIILAB"}
+    assert set(drjscs["initiativeLabels"].split(" | ")) == {"Booster programme", "SIILAB"}
     code, out, _ = run("analyse", "shared-partners", "--format", "json")
     data = json.loads(out)
     assert data["min_initiatives"] == 2 and len(data["partners"]) == len(rows)
