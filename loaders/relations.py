@@ -166,7 +166,8 @@ CUES: tuple[Cue, ...] = (
         "transferred-to",
         "diffusedTo",
         r"\b(?:transferred|extended|replicated|spread|diffused|disseminated|rolled out|scaled up"
-        r"|deployed|exported|generali[sz]ed|expanded|experimented) (?:to|in|into|across|at|over)\b"
+        r"|deployed|exported|generali[sz]ed|expanded|experimented)"
+        r" (?:to|in|into|across|at|over|on|throughout)\b"
         r"|\bessaim\w*\b|\b(?:etendue?s?|deployee?s?|transferee?s?|generalisee?s?|diffusee?s?)"
         r" (?:a|dans|en|au|aux|sur)\b",
     ),
@@ -176,6 +177,13 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:diffusion|dissemination|scaling up|scale-up|replicat\w+|transfer|spread"
         r"|essaimage|changement d'echelle|duplication)\b",
         0.6,
+    ),
+    _cue(
+        "pilot-sites",
+        "diffusedTo",
+        r"\bpilot (?:cities|sites|territories|regions|municipalities|areas)\b"
+        r"|\b(?:villes|sites|territoires|collectivites|regions) pilotes\b",
+        0.7,
     ),
     _cue(
         "targeted-at",
