@@ -408,6 +408,7 @@ def _sentence_relations(
             claimed.add(r.mention.start)
     found.extend(_active_voice(doc, sentence, here, folded, claimed))
     owner = _owner(here, sentence, len(folded), subject)
+    owner_named = any(r.key == owner for r in here) or bool(_ANAPHOR.search(folded))
     for r in here:
         if r.mention.start in claimed:
             continue
@@ -415,7 +416,7 @@ def _sentence_relations(
         if located:
             found.extend(_relation(doc, sentence, located, "locatedIn", r, "based-in", 0.7))
             continue
-        for predicate, rule, confidence in _default_roles(folded, sentence, r):
+        for predicate, rule, confidence in _default_roles(folded, sentence, r, owner_named):
             found.extend(_relation(doc, sentence, owner, predicate, r, rule, confidence))
     return found
 
@@ -535,7 +536,9 @@ def _role_override(folded: str, r: Resolved, sentence: Sentence) -> str | None:
     return "operatedBy" if _HOSTING.match(after) else None
 
 
-def _default_roles(folded: str, sentence: Sentence, r: Resolved) -> list[tuple[str, str, float]]:
+def _default_roles(
+    folded: str, sentence: Sentence, r: Resolved, owner_named: bool
+) -> list[tuple[str, str, float]]:
     """Relations implied without a cue: methods, groups served, places, events, stakeholders."""
     offset = r.mention.start - sentence.start
     override = _role_override(folded, r, sentence)
@@ -553,7 +556,11 @@ def _default_roles(folded: str, sentence: Sentence, r: Resolved) -> list[tuple[s
         return [("hasBeneficiary", "group-mention", 0.5)]
     if r.entity_class == "Event":
         return [("participatedIn", "event-mention", 0.5)]
-    if r.entity_class == "Place" and _LOCATION_BEFORE.search(folded[:offset]):
+    if (
+        r.entity_class == "Place"
+        and owner_named  # "à Saint-Etienne" in a sentence about someone else is not a location
+        and _LOCATION_BEFORE.search(folded[max(0, offset - 40) : offset])
+    ):
         return [("locatedIn", "in-place", 0.6)]
     if r.entity_class in ACTOR_CLASSES - {"Person"} and _PARTNER_SECTIONS.search(
         fold(sentence.section)
