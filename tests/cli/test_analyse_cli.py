@@ -130,8 +130,11 @@ def test_no_path_says_why_and_what_each_end_touches(run) -> None:
 def test_diffusion_from_quebec_reaches_maia(run) -> None:
     code, out, _ = run("analyse", "diffusion", "Quebec")
     assert code == 0
-    assert out.startswith("Québec: reach 1, depth 1")
-    assert "Méthode d'action pour l'intégration" in out and "copied from" in out
+    header, first_step = out.splitlines()[:2]
+    assert header.startswith("Québec: reach ")
+    # The first hop is the one the text states: MAIA was copied from the Québec model.
+    assert first_step.startswith("  1. Québec -> Méthode d'action pour l'intégration")
+    assert "copied from" in out
     code, out, _ = run("analyse", "diffusion", "--format", "json")
     roots = {c["root"]["label"] for c in json.loads(out)["cascades"]}
     assert "Québec" in roots
