@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system run test lint clean
+.PHONY: setup system run test bench bench-quick clean
 
 system:
 	bash .ci/install-system-deps.sh
@@ -26,6 +26,13 @@ run: setup
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# Scale and speed against rdflib, measured in the same run (README, "Scale and speed").
+bench: setup
+	$(BIN)/python -m labatlas.bench.run
+
+bench-quick: setup
+	$(BIN)/python -m labatlas.bench.run --quick
 
 clean:
 	rm -rf $(VENV) out .labatlas

@@ -457,11 +457,22 @@ def _check_predicate(predicate: str) -> None:
 # (heavy imports inside the functions, so `labatlas --help` stays fast) and is registered
 # here, one line per command.
 # -- stage commands --
+from labatlas.graph.serve_commands import docs, publish, remote_query, serve  # noqa: E402
+
+main.add_command(docs)
+main.add_command(serve)
+main.add_command(publish)
+main.add_command(remote_query)
+
 from labatlas.graph.linked_commands import reason as reason_command  # noqa: E402
 from labatlas.graph.linked_commands import validate  # noqa: E402
 
 main.add_command(validate)
 main.add_command(reason_command)
+
+from labatlas.graph.import_commands import import_command  # noqa: E402
+
+main.add_command(import_command)
 
 from labatlas.viz.commands import figure, viz  # noqa: E402
 
