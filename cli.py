@@ -173,10 +173,26 @@ def _print_summary(store: Store, top: int) -> None:
     show_default=True,
 )
 @STORE_OPTION
+@click.option(
+    "--endpoint", default=None, help="Run on this remote SPARQL endpoint instead of the store."
+)
+@click.option("--user", default=None, help="Login at --endpoint (HTTP Digest).")
+@click.option("--password", default=None, help="Password of --user.")
 @fail_cleanly
-def query(name: str | None, params: tuple[str, ...], fmt: str, store_dir: Path | None) -> None:
-    """Run a library query by NAME, or any .rq FILE; without NAME, list the library."""
-    from labatlas.graph.store import open_store
+def query(
+    name: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    store_dir: Path | None,
+    endpoint: str | None,
+    user: str | None,
+    password: str | None,
+) -> None:
+    """Run a library query by NAME, or any .rq FILE; without NAME, list the library.
+
+    With --endpoint the query runs on a remote SPARQL 1.1 endpoint (labels given to
+    --param are looked up there).
+    """
     from labatlas.queries import format_result, library, load_query, run_query
 
     if name is None:
@@ -190,7 +206,17 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, store_dir: Path |
             raise LabatlasError(f"--param {param!r}: expected NAME=VALUE")
         values[key.strip()] = value
     chosen = load_query(name)
-    result = run_query(open_store(store_dir), chosen, values)
+    if endpoint:
+        from labatlas.graph.remote import Remote, RemoteError, run_remote_query
+
+        try:
+            result = run_remote_query(Remote(endpoint, None, user, password), chosen, values)
+        except RemoteError as err:
+            raise LabatlasError(str(err)) from err
+    else:
+        from labatlas.graph.store import open_store
+
+        result = run_query(open_store(store_dir), chosen, values)
     click.echo(format_result(result, fmt), nl=False)
 
 
@@ -457,12 +483,12 @@ def _check_predicate(predicate: str) -> None:
 # (heavy imports inside the functions, so `labatlas --help` stays fast) and is registered
 # here, one line per command.
 # -- stage commands --
-from labatlas.graph.serve_commands import docs, publish, remote_query, serve  # noqa: E402
+from labatlas.graph.serve_commands import docs, pull, push, serve  # noqa: E402
 
 main.add_command(docs)
 main.add_command(serve)
-main.add_command(publish)
-main.add_command(remote_query)
+main.add_command(push)
+main.add_command(pull)
 
 from labatlas.graph.linked_commands import reason as reason_command  # noqa: E402
 from labatlas.graph.linked_commands import validate  # noqa: E402

@@ -1,4 +1,4 @@
-"""Publishing commands: docs (ontology pages), serve (SPARQL endpoint), publish, remote-query."""
+"""Linked-data commands: docs (ontology pages), serve (SPARQL endpoint), push and pull."""
 
 from __future__ import annotations
 
@@ -86,6 +86,18 @@ def serve(
     help="Named graph to replace (default: {base}graph/published).",
 )
 @click.option(
+    "--document",
+    default=None,
+    metavar="ID",
+    help="Push only this document's graph (IRI or id, see `labatlas query documents`).",
+)
+@click.option(
+    "--ontology/--no-ontology",
+    default=True,
+    show_default=True,
+    help="Send the labatlas ontology with the data (queries reading classes need it).",
+)
+@click.option(
     "--graph-store",
     default=None,
     help="Graph Store Protocol URL (default: the endpoint; Virtuoso: /sparql-graph-crud-auth).",
@@ -94,88 +106,85 @@ def serve(
 @click.option("--password", default=None, help="Password of --user.")
 @STORE_OPTION
 @fail_cleanly
-def publish(
+def push(
     endpoint: str,
     graph_iri: str | None,
+    document: str | None,
+    ontology: bool,
     graph_store: str | None,
     user: str | None,
     password: str | None,
     store_dir: Path | None,
 ) -> None:
-    """Replace a named graph of a remote triple store with the export of the store.
+    """Replace a named graph of a remote triple store with the store's export.
 
     Sends one Graph Store Protocol PUT (N-Triples); if the server has no Graph Store endpoint,
-    clears the graph and sends SPARQL Update INSERTs in batches.
+    sends SPARQL Update INSERTs in batches into a staging graph, then moves it over the
+    target, so a push that fails leaves the remote graph as it was.
     """
     from labatlas.graph.export import store_base
-    from labatlas.graph.remote import Remote, RemoteError, publish_triples, store_triples
+    from labatlas.graph.remote import Remote, RemoteError, push_triples, store_triples
     from labatlas.graph.store import open_store
 
-    store = open_store(store_dir)
+    store = open_store(store_dir, read_only=True)
     graph = graph_iri or store_base(store) + "graph/published"
+    remote = Remote(endpoint, graph_store, user, password)
     try:
-        report = publish_triples(
-            Remote(endpoint, graph_store, user, password), store_triples(store, endpoint), graph
-        )
+        triples = store_triples(store, endpoint, ontology, document)
+        report = push_triples(remote, triples, graph, _print_progress)
     except (RemoteError, ValueError) as err:  # ValueError: --graph is not an IRI
         raise LabatlasError(str(err)) from err
     click.echo(
-        f"published {report.triples} triples into <{report.graph}> "
+        f"pushed {report.triples} triples into <{report.graph}> "
         f"({report.method}, {report.requests} request(s))"
     )
 
 
-@click.command("remote-query")
-@click.argument("name")
+def _print_progress(sent: int, total: int) -> None:
+    click.echo(f"  sent {sent}/{total} triples", err=True)
+
+
+@click.command()
+@click.argument("query_file", metavar="QUERY", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--endpoint", required=True, help="SPARQL endpoint URL.")
 @click.option(
-    "--param",
-    "-p",
-    "params",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Bind a query parameter (repeatable); IRI parameters take IRIs or prefixed names.",
+    "--graph",
+    "graph_iri",
+    default=None,
+    help="Named graph of the store to replace (default: {base}graph/pull/QUERY-NAME).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-)
-@click.option("--user", default=None, help="Login (HTTP Digest).")
+@click.option("--user", default=None, help="Login (HTTP Basic or Digest).")
 @click.option("--password", default=None, help="Password of --user.")
+@STORE_OPTION
 @fail_cleanly
-def remote_query(
-    name: str,
+def pull(
+    query_file: Path,
     endpoint: str,
-    params: tuple[str, ...],
-    fmt: str,
+    graph_iri: str | None,
     user: str | None,
     password: str | None,
+    store_dir: Path | None,
 ) -> None:
-    """Run the library query NAME (or a .rq FILE) on a remote SPARQL endpoint."""
-    from pyoxigraph import Store
+    """Load the answer of a CONSTRUCT or DESCRIBE QUERY (a .rq file) on a remote endpoint.
 
-    from labatlas.graph.remote import Remote, RemoteError, run_remote_query
-    from labatlas.queries import format_result, load_query
-    from labatlas.queries.library import bind_values
+    The triples replace one named graph of the store (e.g. Wikidata facts about reference
+    entities), atomically: a failed pull leaves the store as it was.
+    """
+    import tempfile
 
-    given = {}
-    for param in params:
-        key, sep, value = param.partition("=")
-        if not sep:
-            raise LabatlasError(f"--param {param!r}: expected NAME=VALUE")
-        given[key.strip()] = value
-    chosen = load_query(name)
-    # An empty local store: IRI values must be IRIs or prefixed names, not labels.
-    bound = bind_values(chosen, given, Store())
-    try:
-        result = run_remote_query(
-            Remote(endpoint, None, user, password),
-            chosen,
-            {variable.value: term for variable, term in bound.items()},
-        )
-    except RemoteError as err:
-        raise LabatlasError(str(err)) from err
-    click.echo(format_result(result, fmt), nl=False)
+    from labatlas.graph.importer import import_files, plan_import
+    from labatlas.graph.rdf import Namespaces, slugify
+    from labatlas.graph.remote import Remote, RemoteError, fetch_graph
+
+    if not query_file.is_file():
+        raise LabatlasError(f"{query_file}: no such query file")
+    graph = graph_iri or Namespaces().graph(f"pull/{slugify(query_file.stem)}").value
+    with tempfile.TemporaryDirectory(prefix="labatlas-pull-") as folder:
+        try:
+            answer = fetch_graph(
+                Remote(endpoint, None, user, password), query_file.read_text(), Path(folder)
+            )
+        except RemoteError as err:
+            raise LabatlasError(f"{query_file}: {err}") from err
+        (imported,) = import_files(plan_import([answer], None, graph), store_dir)
+    click.echo(f"pulled {imported.quads} triples into <{graph}>")

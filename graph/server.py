@@ -294,23 +294,24 @@ def _term_html(term: object, labels: dict[str, str]) -> str:
 
 
 def runnable_text(query: LibraryQuery, store: Store) -> str:
-    """The text of a library query with its default parameter values as a trailing VALUES.
+    """The text of a library query with its default parameter values written in.
 
     The library binds parameters by substitution; a client of the endpoint sends plain text,
-    so the defaults are written as RDF terms (pyoxigraph's own serialisation, never raw text).
+    so the defaults are written in as RDF terms (`labatlas.graph.remote.substitute_variables`).
 
     Examples
     --------
     >>> from labatlas.queries import load_query
     >>> text = runnable_text(load_query("shared-partners"), Store())
-    >>> text.splitlines()[-1]
-    'VALUES (?min) { ("2"^^<http://www.w3.org/2001/XMLSchema#integer>) }'
+    >>> '("2"^^<http://www.w3.org/2001/XMLSchema#integer> AS ?min)' in text
+    True
     """
-    from labatlas.graph.remote import with_values
-    from labatlas.queries.library import bind_values
+    from labatlas.graph.remote import substitute_variables
+    from labatlas.queries.library import bind_values, find_entity
 
-    bound = bind_values(query, {}, store)
-    return with_values(query.text, {variable.value: term for variable, term in bound.items()})
+    bound = bind_values(query, {}, lambda name: find_entity(store, name))
+    values = {variable.value: str(term) for variable, term in bound.items()}
+    return substitute_variables(query.text, values)
 
 
 def editor_page(queries: list[tuple[str, str, str]]) -> str:

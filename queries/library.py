@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,13 +135,19 @@ def load_query(name_or_path: str) -> LibraryQuery:
 
 
 def bind_values(
-    query: LibraryQuery, given: dict[str, str], store: Store
+    query: LibraryQuery, given: dict[str, str], resolve_name: Callable[[str], NamedNode]
 ) -> dict[Variable, NamedNode | Literal]:
     """Turn ``--param name=value`` strings into RDF terms for the query's variables.
 
     Values are bound as terms (SEP-0007 substitution), never pasted into the text. An
     ``iri`` parameter accepts a full IRI, a prefixed name (``la:fundedBy``) or an
-    entity's label or alias.
+    entity's label or alias, which `resolve_name` turns into its IRI.
+
+    Examples
+    --------
+    >>> def unknown(name): raise QueryError(f"no entity named {name!r}")
+    >>> bind_values(load_query("partners"), {"initiative": "la:x"}, unknown)
+    {<Variable value=initiative>: <NamedNode value=https://w3id.org/labatlas/ontology#x>}
     """
     declared = {p.name: p for p in query.params}
     unknown = set(given) - set(declared)
@@ -153,11 +160,13 @@ def bind_values(
     for param in query.params:
         value = given.get(param.name, param.default)
         if value is not None:
-            bound[Variable(param.name)] = _term(param, value, store)
+            bound[Variable(param.name)] = _term(param, value, resolve_name)
     return bound
 
 
-def _term(param: QueryParam, value: str, store: Store) -> NamedNode | Literal:
+def _term(
+    param: QueryParam, value: str, resolve_name: Callable[[str], NamedNode]
+) -> NamedNode | Literal:
     if param.datatype != "iri":
         datatype = param.datatype.replace("xsd:", XSD)
         if datatype in {XSD + "integer", XSD + "decimal"} and not re.fullmatch(
@@ -170,7 +179,7 @@ def _term(param: QueryParam, value: str, store: Store) -> NamedNode | Literal:
     prefix, _, local = value.partition(":")
     if local and prefix in PREFIXES and " " not in value:
         return NamedNode(PREFIXES[prefix] + local)
-    return find_entity(store, value)
+    return resolve_name(value)
 
 
 def find_entity(store: Store, name: str) -> NamedNode:
@@ -181,9 +190,27 @@ def find_entity(store: Store, name: str) -> NamedNode:
     QueryError
         No entity or several have that name; the message lists close matches.
     """
+    return match_entity(_all_labels(store), name)
+
+
+def match_entity(labelled: Iterable[tuple[str, str]], name: str) -> NamedNode:
+    """Return the one entity of the (IRI, label) pairs whose label matches `name`.
+
+    Matching ignores case, accents, punctuation and leading articles.
+
+    Raises
+    ------
+    QueryError
+        No entity or several have that name; the message lists close matches.
+
+    Examples
+    --------
+    >>> match_entity([("urn:a", "La 27e Région"), ("urn:b", "Unis-Cité")], "UNIS-CITE").value
+    'urn:b'
+    """
     labels: dict[str, set[str]] = {}
     display: dict[str, str] = {}
-    for entity, label in _all_labels(store):
+    for entity, label in labelled:
         labels.setdefault(label_key(label), set()).add(entity)
         display.setdefault(label_key(label), label)
     matches = labels.get(label_key(name), set())
@@ -231,7 +258,7 @@ def run_query(
     QueryError
         Syntax error (with line and column), bad parameter, or not a SELECT.
     """
-    substitutions = bind_values(query, given or {}, store)
+    substitutions = bind_values(query, given or {}, lambda name: find_entity(store, name))
     try:
         solutions = store.query(
             query.text, use_default_graph_as_union=True, substitutions=substitutions
