@@ -131,14 +131,15 @@ def _number(text: str) -> str:
 # Known gap (issue 7, open): these library queries are written for Oxigraph (sub-SELECTs
 # joined on label look-ups that project an unbound parameter, COALESCE over unbound
 # variables) and Virtuoso 7.2 answers them differently: labels fall back to IRIs, or rows go
-# missing. Strict: the day one of them agrees, the test says so and the entry must go.
+# missing. Not strict: Virtuoso's answer to some of them varies from run to run (partners
+# with an initiative agreed in some runs and not in others).
 VIRTUOSO_DIFFERS = {
     "beneficiaries-all", "beneficiaries-example", "diffusion-all", "diffusion-example",
     "evidence-all", "funders-all", "partners-all", "partners-example", "shared-actors-all",
     "shared-partners-all", "shared-partners-example", "similar-initiatives-all",
     "similar-initiatives-example", "two-hop-paths-all", "two-hop-paths-example",
 }  # fmt: skip
-_DIFFERS = pytest.mark.xfail(strict=True, reason="Virtuoso 7.2 evaluates this query differently")
+_DIFFERS = pytest.mark.xfail(strict=False, reason="Virtuoso 7.2 evaluates this query differently")
 CASES = [
     pytest.param(
         name,
@@ -167,14 +168,14 @@ def test_query_endpoint_from_the_cli_resolves_labels_remotely(
     virtuoso: Virtuoso, pushed: str, store: Store
 ) -> None:
     code, output = _cli(
-        "query", "partners", "--endpoint", virtuoso.http + "/sparql",
+        "query", "funders", "--endpoint", virtuoso.http + "/sparql",
         "--param", "initiative=SIILAB", "--format", "csv",
     )  # fmt: skip
     assert code == 0, output
-    local = run_query(store, load_query("partners"), {"initiative": "SIILAB"})
+    local = run_query(store, load_query("funders"), {"initiative": "SIILAB"})
     assert len(output.strip().splitlines()) == 1 + len(local.rows)
     code, output = _cli(
-        "query", "partners", "--endpoint", virtuoso.http + "/sparql",
+        "query", "funders", "--endpoint", virtuoso.http + "/sparql",
         "--param", "initiative=No Such Lab",
     )  # fmt: skip
     assert code == 1 and "no entity named 'No Such Lab'" in output
