@@ -60,7 +60,9 @@ def pushed(virtuoso: Virtuoso, built_store: Path) -> str:
 
 def test_push_by_graph_store_put(virtuoso: Virtuoso, pushed: str, store: Store) -> None:
     expected = len(store_triples(store, virtuoso.endpoint))
-    assert f"pushed {expected} triples" in pushed and "graph-store" in pushed, pushed
+    # One PUT, or (when the server drops a PUT body this large) staged update batches.
+    assert f"pushed {expected} triples" in pushed, pushed
+    assert "(graph-store, 1 request(s))" in pushed or "(update," in pushed, pushed
     assert _count(virtuoso, PUSHED) == expected
 
 
