@@ -137,8 +137,14 @@ LIBRARY = [
     "diffusion",
     "documents",
     "evidence",
+    "co-involvement",
+    "shared-actors",
+    "similar-initiatives",
 ]
-SLOW_ON_RDFLIB = {"evidence"}  # about 15 s for the whole graph: its example workload is enough
+# About 15 s on rdflib for the whole graph: the example workload is enough. two-hop-paths is
+# not here: rdflib evaluates all three of its branches (15-25 s at 10k whatever the
+# parameters); the benchmark still compares its answers (rows) with Oxigraph's.
+SLOW_ON_RDFLIB = {"evidence"}
 
 
 @pytest.mark.parametrize("name", LIBRARY)
@@ -161,9 +167,12 @@ def test_rdflib_answers_like_oxigraph(
 
 
 def _cell(text: str) -> str:
-    """Numbers by value (rdflib keeps "0.60", Oxigraph writes 0.6); joined lists as sets."""
+    """Numbers by value (rdflib keeps "0.60", Oxigraph writes 0.6); joined lists as sets.
+
+    A quotient is compared to 15 decimals: Oxigraph's xsd:decimal keeps 18, rdflib's 28.
+    """
     try:
-        return format(Decimal(text).normalize(), "f")
+        return format(round(Decimal(text), 15).normalize(), "f")
     except InvalidOperation:
         return " | ".join(sorted(text.split(" | ")))
 
