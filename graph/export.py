@@ -142,14 +142,33 @@ def export_quads(
     -------
     list of pyoxigraph.Quad
     """
+    quads, _ = _export_parts(
+        store, ns, include_ontology, publish_base, description, include_inferred
+    )
+    return quads
+
+
+def _export_parts(
+    store: Store,
+    ns: Namespaces | None,
+    include_ontology: bool,
+    publish_base: str | None,
+    description: DatasetDescription | None,
+    include_inferred: bool,
+) -> tuple[list[Quad], set[Triple]]:
+    """The quads of `export_quads` and the set of their triples (made once: a million
+    triples take a second to hash)."""
     ns = ns or Namespaces(store_base(store))
     target = Namespaces(publish_base) if publish_base else ns
     quads = _data_quads(store, ns, include_ontology, include_inferred)
     if target.base != ns.base:
         quads = [_rebase_quad(q, ns, target) for q in quads]
+    triples = {q.triple for q in quads}
     if description is not None:
-        quads += list(describe_dataset({q.triple for q in quads}, description, target))
-    return quads
+        described = list(describe_dataset(triples, description, target))
+        quads += described
+        triples |= {q.triple for q in described}
+    return quads, triples
 
 
 def export_store(
@@ -186,20 +205,13 @@ def export_store(
     -------
     int
     """
-    quads = export_quads(
-        store,
-        ns,
-        include_ontology,
-        publish_base=publish_base,
-        description=description,
-        include_inferred=include_inferred,
+    quads, triples = _export_parts(
+        store, ns, include_ontology, publish_base, description, include_inferred
     )
     target = Namespaces(publish_base) if publish_base else (ns or Namespaces(store_base(store)))
-    statements: list[Quad] | list[Triple]
-    if fmt == "trig":
-        statements = sorted(set(quads), key=str)
-    else:
-        statements = sorted({q.triple for q in quads}, key=str)
+    statements: list[Quad] | list[Triple] = (
+        sorted(set(quads), key=str) if fmt == "trig" else sorted(triples, key=str)
+    )
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(f".{output.name}.partial")
     with partial.open("wb") as handle:

@@ -108,11 +108,13 @@ def count_statements(triples: Iterable[Triple]) -> DatasetCounts:
     >>> c.triples, c.entities_by_class, c.initiatives
     (1, {'Lab': 1}, ('http://x/a',))
     """
-    unique = set(triples)
+    # A set is counted as it is (an export of a million triples passes one it already made).
+    unique = triples if isinstance(triples, set | frozenset) else set(triples)
     types = {(t.subject, t.object) for t in unique if t.predicate == _TYPE}
     leaf = {NamedNode(LA + name): name for name in ENTITY_CLASSES}
     by_class = Counter(leaf[o] for _, o in types if o in leaf)
-    vocabularies = {vocabulary_of(t.predicate.value) for t in unique}
+    by_property = Counter(t.predicate for t in unique)  # a few dozen keys: named once each
+    vocabularies = {vocabulary_of(p.value) for p in by_property}
     vocabularies |= {vocabulary_of(o.value) for _, o in types if isinstance(o, NamedNode)}
     initiatives = sorted(
         s.value for s, o in types if o in (NamedNode(LA + "Lab"), NamedNode(LA + "Programme"))
@@ -122,7 +124,7 @@ def count_statements(triples: Iterable[Triple]) -> DatasetCounts:
         distinct_subjects=len({t.subject for t in unique}),
         distinct_objects=len({t.object for t in unique}),
         entities_by_class=dict(sorted(by_class.items())),
-        triples_by_property=dict(sorted(Counter(t.predicate.value for t in unique).items())),
+        triples_by_property=dict(sorted((p.value, n) for p, n in by_property.items())),
         vocabularies=tuple(sorted(vocabularies)),
         initiatives=tuple(initiatives),
     )
