@@ -24,8 +24,12 @@ from pathlib import Path
 REPEAT_BELOW_SECONDS = 1.0
 
 
-class CapReached(Exception):
-    """The operation ran longer than the cap."""
+class CapReached(BaseException):
+    """The operation ran longer than the cap.
+
+    A BaseException: rdflib's Turtle serializer catches Exception around its steps, and
+    carried on for four minutes past a 60 s cap when this was one.
+    """
 
 
 @dataclass(frozen=True)
