@@ -42,6 +42,8 @@ ROLES = ("fundedBy", "foundedBy", "operatedBy", "hasPartner")
 PROJECTION_CHOICES = ("bipartite", "initiatives", "actors", "full")
 KIND_CHOICES = ("all", "initiatives", "actors")
 VIA_CHOICES = ("diffusion", "partners", "any")
+# loaders.model.ENTITY_CLASSES, spelled out: importing the loaders package here would put
+# it on the start-up path of every command (`labatlas --help` 0.07 s -> 0.12 s).
 CLASSES = (
     "Lab",
     "Programme",

@@ -9,29 +9,14 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
 
+from labatlas.loaders.model import ENTITY_CLASSES
+
 from .rdf import DCTERMS, LA, OWL, PREFIXES, RDF, XSD, Namespaces
 
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
 FOAF = "http://xmlns.com/foaf/0.1/"
 
-# The most specific classes of the contract: one per entity (shape.md).
-ENTITY_CLASSES = (
-    "Lab",
-    "Programme",
-    "LocalAuthority",
-    "StateBody",
-    "Association",
-    "Foundation",
-    "Company",
-    "ResearchBody",
-    "Network",
-    "Person",
-    "Place",
-    "BeneficiaryGroup",
-    "Method",
-    "Event",
-)
 _TYPE = NamedNode(RDF + "type")
 
 
