@@ -40,7 +40,17 @@ def docs(output: Path) -> None:
 )
 @click.option("--allow-updates", is_flag=True, help="Accept SPARQL updates (needs --token).")
 @click.option("--token", default=None, help="Bearer token that updates must carry.")
-@click.option("--base", default=None, help="Base IRI of the instances served under /id/.")
+@click.option(
+    "--base",
+    default=None,
+    help="Base IRI of the instances served under /id/ (default: the store's own).",
+)
+@click.option(
+    "--graph-page/--no-graph-page",
+    default=True,
+    show_default=True,
+    help="Serve the store's graph (as `labatlas viz` draws it) at /graph, linked from /.",
+)
 @fail_cleanly
 def serve(
     host: str,
@@ -51,21 +61,24 @@ def serve(
     allow_updates: bool,
     token: str | None,
     base: str | None,
+    graph_page: bool,
 ) -> None:
     """Serve the store as a SPARQL 1.1 endpoint at /sparql, with an editor page at /.
 
-    Instances {base}id/{kind}/{slug} are described at /id/{kind}/{slug} (Turtle or HTML).
+    Instances {base}id/{kind}/{slug} are described at /id/{kind}/{slug} (Turtle or HTML). The
+    graph page at /graph is drawn on its first request (a large store takes a while).
     """
-    from labatlas.graph.rdf import DEFAULT_BASE
     from labatlas.graph.server import ServerConfig, make_server
     from labatlas.graph.store import open_store
+    from labatlas.viz.page import store_page
 
     if allow_updates and not token:
         raise LabatlasError("--allow-updates needs --token (updates must be authenticated)")
-    config = ServerConfig(timeout, max_rows, allow_updates, token, base or DEFAULT_BASE)
     store = open_store(store_dir, read_only=not allow_updates)
+    config = ServerConfig(timeout, max_rows, allow_updates, token, base)
+    render_graph = (lambda: store_page(store)) if graph_page else None
     try:
-        server = make_server(store, config, host, port)
+        server = make_server(store, config, host, port, render_graph)
     except OSError as err:
         raise LabatlasError(f"{host}:{port}: cannot listen ({err.strerror})") from err
     click.echo(f"SPARQL endpoint on http://{host}:{server.server_address[1]}/sparql", err=True)

@@ -1,5 +1,7 @@
 """A SPARQL 1.1 Protocol endpoint over the store, with a YASGUI page and dereferenceable IRIs.
 
+The editor page at / links the graph page at /graph when the server is given one to render.
+
 Results of SELECT/ASK are negotiated among SPARQL JSON, SPARQL XML, CSV and TSV; CONSTRUCT and
 DESCRIBE among Turtle and N-Triples. Queries run on the union of the named graphs, like the
 query library. A query that outlives ``timeout`` seconds answers 503; one with more than
@@ -31,7 +33,8 @@ from pyoxigraph import (
     serialize,
 )
 
-from labatlas.graph.rdf import DEFAULT_BASE, PREFIXES, RDFS, SKOS
+from labatlas.graph.export import store_base
+from labatlas.graph.rdf import PREFIXES, RDFS, SKOS
 
 if TYPE_CHECKING:
     from labatlas.queries import LibraryQuery
@@ -54,7 +57,7 @@ class ServerConfig:
     """How the endpoint behaves.
 
     ``base`` is the base IRI of the instances: GET /id/{kind}/{slug} describes
-    {base}id/{kind}/{slug}.
+    {base}id/{kind}/{slug}; without it, the base the store was built with.
     ``token`` is required (as ``Authorization: Bearer``) for updates, which are refused unless
     ``allow_updates``.
     """
@@ -63,7 +66,7 @@ class ServerConfig:
     max_rows: int = 100_000
     allow_updates: bool = False
     token: str | None = None
-    base: str = DEFAULT_BASE
+    base: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,7 @@ class Endpoint:
     def __init__(self, store: Store, config: ServerConfig) -> None:
         self.store = store
         self.config = config
+        self.base = config.base or store_base(store)
 
     def query(self, text: str, accept: str) -> Reply:
         """Run a SPARQL query within the time limit and serialise it as the client accepts."""
@@ -195,7 +199,7 @@ class Endpoint:
 
     def describe(self, path: str, accept: str) -> Reply:
         """Describe the instance {base}{path} (all its triples as subject) as Turtle or HTML."""
-        subject = NamedNode(self.config.base + path.lstrip("/"))
+        subject = NamedNode(self.base + path.lstrip("/"))
         triples = sorted(
             {
                 Triple(q.subject, q.predicate, q.object)
@@ -314,25 +318,59 @@ def runnable_text(query: LibraryQuery, store: Store) -> str:
     return substitute_variables(query.text, values)
 
 
-def editor_page(queries: list[tuple[str, str, str]]) -> str:
-    """The page at /: a YASGUI editor on /sparql, one tab per (name, title, text) query.
+class GraphPage:
+    """The page at /graph, rendered by `render` on its first request and kept.
+
+    Rendering reads the whole store into a network, so it waits until someone asks; requests
+    arriving meanwhile wait for the same rendering instead of starting their own.
 
     Examples
     --------
-    >>> page = editor_page([("q", "A </script> title", "SELECT * {}")])
-    >>> "</script> title" in page
-    False
+    >>> page = GraphPage(lambda: "<p>graph</p>")
+    >>> page.reply().body
+    b'<p>graph</p>'
+    """
+
+    def __init__(self, render: Callable[[], str]) -> None:
+        self._render = render
+        self._body: bytes | None = None
+        self._lock = threading.Lock()
+
+    def reply(self) -> Reply:
+        """The page (rendered now if it is the first request)."""
+        with self._lock:
+            if self._body is None:
+                self._body = self._render().encode("utf-8")
+        return Reply(200, "text/html; charset=utf-8", self._body)
+
+
+def editor_page(queries: list[tuple[str, str, str]], graph_link: bool = False) -> str:
+    """The page at /: a YASGUI editor on /sparql, one tab per (name, title, text) query.
+
+    Parameters
+    ----------
+    queries : list of (name, title, text)
+    graph_link : bool
+        Link the graph page at /graph.
+
+    Examples
+    --------
+    >>> page = editor_page([("q", "A </script> title", "SELECT * {}")], graph_link=True)
+    >>> "</script> title" in page, '<a href="/graph">' in page
+    (False, True)
     """
     tabs = [{"name": name, "title": title, "query": text} for name, title, text in queries]
     # "<" escaped so that no query text can close the <script> element it sits in.
     data = json.dumps(tabs, ensure_ascii=False).replace("<", "\\u003c")
+    graph = ' <a href="/graph">See the graph</a> of the store.' if graph_link else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>labatlas SPARQL endpoint</title>
 <link rel="stylesheet" href="/static/yasgui.min.css">
 <script src="/static/yasgui.min.js"></script>
 </head><body>
 <h1>labatlas SPARQL endpoint</h1>
-<p>Endpoint: <code>/sparql</code> (SPARQL 1.1 Protocol). One tab per query of the library.</p>
+<p>Endpoint: <code>/sparql</code> (SPARQL 1.1 Protocol). One tab per query of the library.
+{graph}</p>
 <div id="yasgui"></div>
 <script type="application/json" id="library">{data}</script>
 <script>
@@ -355,16 +393,19 @@ for (const item of library) {{
 
 
 class _Handler(BaseHTTPRequestHandler):
-    """Routes: / (editor), /static/*, /sparql (GET, POST), /id/* (dereferencing)."""
+    """Routes: / (editor), /graph, /static/*, /sparql (GET, POST), /id/* (dereferencing)."""
 
     endpoint: Endpoint
     page: bytes
+    graph_page: GraphPage | None
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:
         url = urlsplit(self.path)
         if url.path == "/":
             self._send(Reply(200, "text/html; charset=utf-8", self.page))
+        elif url.path == "/graph" and self.graph_page:
+            self._send(self.graph_page.reply())
         elif url.path.startswith("/static/"):
             self._send(_static(url.path.removeprefix("/static/")))
         elif url.path == "/sparql":
@@ -420,7 +461,13 @@ def _static(name: str) -> Reply:
     return Reply(200, content_type + "; charset=utf-8", path.read_bytes())
 
 
-def make_server(store: Store, config: ServerConfig, host: str, port: int) -> ThreadingHTTPServer:
+def make_server(
+    store: Store,
+    config: ServerConfig,
+    host: str,
+    port: int,
+    render_graph: Callable[[], str] | None = None,
+) -> ThreadingHTTPServer:
     """Create (not start) the HTTP server; port 0 picks a free port (see ``server_address``).
 
     Parameters
@@ -429,6 +476,8 @@ def make_server(store: Store, config: ServerConfig, host: str, port: int) -> Thr
         Opened read-only, or writable if ``config.allow_updates``.
     config : ServerConfig
     host, port : str, int
+    render_graph : callable, optional
+        Renders the HTML page served at /graph (and linked from /); no such page without it.
 
     Returns
     -------
@@ -438,10 +487,15 @@ def make_server(store: Store, config: ServerConfig, host: str, port: int) -> Thr
     from labatlas.queries import library
 
     queries = [(item.name, item.title, runnable_text(item, store)) for item in library().values()]
+    page = editor_page(queries, graph_link=render_graph is not None)
     handler = type(
         "LabatlasHandler",
         (_Handler,),
-        {"endpoint": Endpoint(store, config), "page": editor_page(queries).encode("utf-8")},
+        {
+            "endpoint": Endpoint(store, config),
+            "page": page.encode("utf-8"),
+            "graph_page": GraphPage(render_graph) if render_graph else None,
+        },
     )
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True

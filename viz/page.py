@@ -177,6 +177,30 @@ def render_page(view: ViewGraph, documents: Mapping[str, DocumentInfo] | None = 
     return _fill((TEMPLATES / "page.html").read_text(encoding="utf-8"), values)
 
 
+def store_page(store: Store) -> str:
+    """The page `labatlas viz` writes with its default options: the store's full graph.
+
+    Parameters
+    ----------
+    store : pyoxigraph.Store
+
+    Returns
+    -------
+    str
+        The page, as `render_page` gives it.
+
+    Examples
+    --------
+    >>> "vis-network" in store_page(Store())
+    True
+    """
+    from labatlas.graph.network import load_network
+
+    from .views import ViewOptions, build_view
+
+    return render_page(build_view(load_network(store), ViewOptions()), load_documents(store))
+
+
 def write_page(
     view: ViewGraph, path: Path, documents: Mapping[str, DocumentInfo] | None = None
 ) -> Path:

@@ -16,9 +16,10 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
-from pyoxigraph import Literal, NamedNode, RdfFormat, parse
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
 from labatlas.graph.docs import loaded_resources
+from labatlas.graph.rdf import Namespaces
 from labatlas.graph.server import (
     Reply,
     ServerConfig,
@@ -27,8 +28,9 @@ from labatlas.graph.server import (
     runnable_text,
     text_reply,
 )
-from labatlas.graph.store import open_store
+from labatlas.graph.store import open_store, write_store
 from labatlas.queries import library, load_query, run_query
+from labatlas.viz.page import store_page
 
 LA = "https://w3id.org/labatlas/ontology#"
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -55,9 +57,10 @@ def _request(url: str, data: bytes | None = None, **headers: str) -> Answer:
         return Answer(err.code, err.headers["Content-Type"], err.read().decode("utf-8"))
 
 
-def _serve(store_path: Path, config: ServerConfig) -> Iterator[str]:
+def _serve(store_path: Path, config: ServerConfig, graph_page: bool = False) -> Iterator[str]:
     store = open_store(store_path, read_only=not config.allow_updates)
-    server = make_server(store, config, "127.0.0.1", 0)
+    render = (lambda: store_page(store)) if graph_page else None
+    server = make_server(store, config, "127.0.0.1", 0, render)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -70,8 +73,8 @@ def _serve(store_path: Path, config: ServerConfig) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def url(built_store: Path) -> Iterator[str]:
-    """A read-only endpoint on the shared store."""
-    yield from _serve(built_store, ServerConfig(timeout=20))
+    """A read-only endpoint on the shared store, with its graph page (as `labatlas serve`)."""
+    yield from _serve(built_store, ServerConfig(timeout=20), graph_page=True)
 
 
 @pytest.fixture(scope="module")
@@ -227,6 +230,35 @@ def test_editor_page_is_served_from_local_files(url: str):
     for name in library():
         assert f'"name": "{name}"' in page.body
     assert _request(f"{url}/static/../server.py").status == 404
+
+
+def test_editor_page_links_the_graph_page_of_the_store(url: str, store):
+    editor = _request(f"{url}/")
+    assert '<a href="/graph">' in editor.body
+    graph = _request(f"{url}/graph")
+    assert graph.status == 200 and graph.content_type.startswith("text/html")
+    assert graph.body == store_page(store), "the page `labatlas viz` writes for this store"
+    assert "SIILAB" in graph.body
+
+
+def test_no_graph_page_no_link(writable_url: str):
+    assert '<a href="/graph">' not in _request(f"{writable_url}/").body
+    assert _request(f"{writable_url}/graph").status == 404
+
+
+def test_dereferencing_uses_the_base_the_store_was_built_with(tmp_path: Path):
+    ns = Namespaces("https://data.example.org/")
+    lab = ns.id("initiative/city-lab")
+    write_store(tmp_path / "store", [Quad(lab, RDFS_LABEL, Literal("City Lab"), ns.graph("d"))], ns)
+    served = _serve(tmp_path / "store", ServerConfig(timeout=20))
+    base = next(served)
+    try:
+        answer = _request(f"{base}/id/initiative/city-lab", Accept="text/turtle")
+    finally:
+        served.close()
+    assert answer.status == 200, answer.body
+    triples = list(parse(answer.body, format=RdfFormat.TURTLE))
+    assert [t.subject.value for t in triples] == ["https://data.example.org/id/initiative/city-lab"]
 
 
 def test_too_many_rows_is_413(built_store: Path):
