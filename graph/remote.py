@@ -17,6 +17,7 @@ import urllib.request
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -443,19 +444,24 @@ def _select(remote: Remote, text: str, what: str) -> dict:
     raise AssertionError("unreachable")  # the loop returns or raises
 
 
+# The entities `find_entity` matches locally: not the ontology's terms, not the documents.
 _LABELS = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX la: <https://w3id.org/labatlas/ontology#>
 SELECT DISTINCT ?entity ?label WHERE {
   { ?entity rdfs:label ?label } UNION { ?entity skos:altLabel ?label }
-  FILTER(isIRI(?entity) && CONTAINS(LCASE(STR(?label)), ?word))
+  FILTER(isIRI(?entity) && REGEX(STR(?label), ?pattern, "i"))
+  FILTER(!STRSTARTS(STR(?entity), STR(la:)))
+  FILTER NOT EXISTS { ?entity a la:SourceDocument }
 }"""
 
 
 def resolve_remote_name(remote: Remote, name: str) -> NamedNode:
     """The entity of the remote store whose label or alias matches `name`.
 
-    Only the labels containing the longest word of `name` are fetched, so a large store is
-    not read whole; matching then ignores case, accents and articles as locally.
+    Only the labels containing the longest word of `name`, with or without its accents, are
+    fetched, so a large store is not read whole; matching then ignores case, accents and
+    articles as locally.
 
     Raises
     ------
@@ -466,11 +472,49 @@ def resolve_remote_name(remote: Remote, name: str) -> NamedNode:
     """
     from labatlas.queries.library import match_entity
 
-    word = max(re.findall(r"\w+", name.lower()) or [""], key=len)
-    text = substitute_variables(_LABELS, {"word": str(Literal(word))})
+    pattern = accent_blind_pattern(max(re.findall(r"\w+", name) or [""], key=len))
+    text = substitute_variables(_LABELS, {"pattern": str(Literal(pattern))})
     answer = _select(remote, text, f"label {name!r}")
     pairs = [(b["entity"]["value"], b["label"]["value"]) for b in answer["results"]["bindings"]]
     return match_entity(pairs, name)
+
+
+def accent_blind_pattern(word: str) -> str:
+    """A SPARQL regular expression (for the "i" flag) matching `word` whatever its accents.
+
+    Each letter becomes the alternatives of the letters that fold to it
+    (`labatlas.loaders.text.fold`), in both cases, so the server needs no Unicode case folding
+    of its own. Virtuoso 7 matches the bytes of UTF-8 and misreads non-ASCII letters in the
+    pattern, so an accented letter there is also any two bytes (".."): the pattern may let
+    through a few more labels, which the exact match afterwards sorts out.
+
+    Examples
+    --------
+    >>> pattern = accent_blind_pattern("cite")
+    >>> [bool(re.fullmatch(pattern, w)) for w in ("Cité", "CITÉ", "cite", "cote")]
+    [True, True, True, False]
+    >>> bool(re.fullmatch(pattern, "cité".encode().decode("latin-1")))  # as Virtuoso sees it
+    True
+    """
+    from labatlas.loaders.text import fold
+
+    classes = _accent_classes()  # letters outside the classes (digits, "_") stand for themselves
+    return "".join(classes.get(char, char) for char in fold(word))
+
+
+@cache
+def _accent_classes() -> dict[str, str]:
+    from labatlas.loaders.text import fold
+
+    variants: dict[str, list[str]] = {}
+    for code in range(0xC0, 0x180):  # Latin-1 Supplement and Latin Extended-A
+        char = chr(code)
+        if fold(char) != char and fold(char).isascii() and fold(char).isalpha():
+            variants.setdefault(fold(char), []).append(char)
+    return {
+        base: "(" + "|".join([base, base.upper(), *chars, ".."]) + ")"
+        for base, chars in variants.items()
+    }
 
 
 # Answers of a CONSTRUCT we can load, by media type, with the file extension they get.

@@ -15,6 +15,7 @@ from labatlas.cli import main
 from labatlas.graph.remote import (
     Remote,
     RemoteError,
+    resolve_remote_name,
     run_remote_query,
     store_triples,
     substitute_variables,
@@ -181,6 +182,16 @@ def test_query_endpoint_from_the_cli_resolves_labels_remotely(
         "--param", "initiative=No Such Lab",
     )  # fmt: skip
     assert code == 1 and "no entity named 'No Such Lab'" in output
+
+
+@pytest.mark.parametrize(
+    "name", ["Unis-Cite", "UNIS-CITÉ", "the Unis-Cité’s", "La 27e Region", "universite de nimes"]
+)
+def test_remote_names_match_whatever_their_case_and_accents(
+    virtuoso: Virtuoso, pushed: str, store: Store, name: str
+) -> None:
+    remote = Remote(virtuoso.http + "/sparql")
+    assert resolve_remote_name(remote, name) == find_entity(store, name)
 
 
 def test_pull_loads_a_construct_into_its_own_graph(
