@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from labatlas.cli_common import STORE_OPTION, LabatlasError, fail_cleanly
+
+if TYPE_CHECKING:
+    from labatlas.graph.rdf import Namespaces
 
 
 @click.command()
@@ -186,12 +190,12 @@ def pull(
     import tempfile
 
     from labatlas.graph.importer import import_files, plan_import
-    from labatlas.graph.rdf import Namespaces, slugify
+    from labatlas.graph.rdf import slugify
     from labatlas.graph.remote import Remote, RemoteError, fetch_graph
 
     if not query_file.is_file():
         raise LabatlasError(f"{query_file}: no such query file")
-    graph = graph_iri or Namespaces().graph(f"pull/{slugify(query_file.stem)}").value
+    graph = graph_iri or _base_of(store_dir).graph(f"pull/{slugify(query_file.stem)}").value
     with tempfile.TemporaryDirectory(prefix="labatlas-pull-") as folder:
         try:
             answer = fetch_graph(
@@ -201,3 +205,15 @@ def pull(
             raise LabatlasError(f"{query_file}: {err}") from err
         (imported,) = import_files(plan_import([answer], None, graph), store_dir)
     click.echo(f"pulled {imported.quads} triples into <{graph}>")
+
+
+def _base_of(store_dir: Path | None) -> Namespaces:
+    """The namespaces of the store at `store_dir` (the default ones for a store not made yet)."""
+    from labatlas.graph.export import store_base
+    from labatlas.graph.rdf import Namespaces
+    from labatlas.graph.store import StoreError, open_store
+
+    try:
+        return Namespaces(store_base(open_store(store_dir)))
+    except StoreError:
+        return Namespaces()

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from pyoxigraph import NamedNode, Store
 
 from labatlas.cli import main
+from labatlas.graph.rdf import Namespaces
 from labatlas.graph.remote import (
     Remote,
     RemoteError,
@@ -20,6 +21,7 @@ from labatlas.graph.remote import (
     store_triples,
     substitute_variables,
 )
+from labatlas.graph.store import write_store
 from labatlas.queries import find_entity, library, load_query, run_query
 from labatlas.queries.format import term_text
 from labatlas.queries.library import bind_values
@@ -216,6 +218,23 @@ def test_pull_loads_a_construct_into_its_own_graph(
     remote = run_remote_query(Remote(virtuoso.http + "/sparql"), load_query("funders"))
     assert {(s.value, o.value) for s, o in funded} == {(r[0], r[2]) for r in remote.rows}
     assert int(re.search(r"pulled (\d+) triples", output).group(1)) == len(funded) > 0
+
+
+def test_pull_names_its_graph_under_the_base_of_the_store(
+    virtuoso: Virtuoso, pushed: str, tmp_path: Path
+) -> None:
+    ns = Namespaces("https://data.example.org/")
+    write_store(tmp_path / "store", [], ns)
+    query = tmp_path / "labels.rq"
+    query.write_text(
+        "CONSTRUCT { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } "
+        "WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } LIMIT 5"
+    )
+    code, output = _cli(
+        "pull", str(query), "--endpoint", virtuoso.http + "/sparql",
+        "--store", str(tmp_path / "store"),
+    )  # fmt: skip
+    assert code == 0 and "into <https://data.example.org/graph/pull/labels>" in output, output
 
 
 def test_pull_refuses_a_select_before_sending_it(tmp_path: Path) -> None:
