@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import threading
 import urllib.error
@@ -20,6 +21,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
 from labatlas.graph.docs import loaded_resources
 from labatlas.graph.rdf import Namespaces
+from labatlas.graph.remote import Remote, run_remote_query
 from labatlas.graph.server import (
     Reply,
     ServerConfig,
@@ -289,3 +291,30 @@ def test_slow_work_gives_503():
     finally:
         release.set()
     assert _within(5, lambda: text_reply(200, "done")).status == 200
+
+
+def test_sparqlwrapper_queries_the_endpoint_as_a_remote_user(url: str, store) -> None:
+    from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
+
+    text, expected = _shared_partners(store)
+    client = SPARQLWrapper(f"{url}/sparql")
+    client.setQuery(text)
+    client.setReturnFormat(JSON)
+    assert _json_rows(json.dumps(client.queryAndConvert())) == expected
+    client.setQuery(f"CONSTRUCT {{ <{SIILAB}> ?p ?o }} WHERE {{ <{SIILAB}> ?p ?o }}")
+    client.setReturnFormat(TURTLE)
+    described = parse(client.queryAndConvert(), format=RdfFormat.TURTLE)
+    assert {t.object for t in described if t.predicate == RDFS_LABEL} == {
+        q.object for q in store.quads_for_pattern(NamedNode(SIILAB), RDFS_LABEL, None)
+    }
+
+
+def test_every_library_query_answers_through_the_endpoint_as_locally(url: str, store) -> None:
+    remote = Remote(f"{url}/sparql")
+    for item in library().values():
+        given = dict(re.findall(r"--param (\w+)=(\S+)", item.example))
+        local = run_query(store, item, given)
+        answer = run_remote_query(remote, item, given)
+        assert answer.columns == local.columns, item.name
+        rows = [tuple(None if t is None else t.value for t in row) for row in local.rows]
+        assert list(answer.rows) == rows, item.name
