@@ -136,6 +136,11 @@ def _name_tokens(text: str) -> list[str]:
     return [t for t in tokens if t]
 
 
+# `_TOKEN` with French elisions cut off their word ("l'universite" → "l'", "universite"),
+# as `_split_elision` does, in one pass.
+_FIND_TOKEN = re.compile(r"(?:l|d|qu|j|n|s|c)'(?=\w)|" + _TOKEN.pattern, re.UNICODE)
+
+
 @dataclass(frozen=True)
 class _Pattern:
     surface: str
@@ -203,12 +208,19 @@ class Gazetteer:
 
     def find(self, text: str) -> list[GazetteerHit]:
         """Return the longest non-overlapping reference names in `text`."""
-        tokens = [(s, e, t.rstrip(".") or t) for s, e, t in _split_elision(tokenize(text))]
+        tokens = [
+            (m.start(), m.end(), m.group().rstrip(".") or m.group())
+            for m in _FIND_TOKEN.finditer(fold(text))
+        ]
         hits: list[GazetteerHit] = []
+        trie = self._trie
         i = 0
         while i < len(tokens):
+            if tokens[i][2] not in trie:  # most words start no reference name
+                i += 1
+                continue
             best: tuple[int, ReferenceEntry] | None = None
-            node = self._trie
+            node = trie
             for j in range(i, len(tokens)):
                 node = node.get(tokens[j][2])
                 if node is None:

@@ -68,6 +68,16 @@ _ELISION = re.compile(r"^(?:d|l)['’](?=\w)")
 
 
 def _is_capitalised(token: str) -> bool:
+    found = _CAPITALISED.get(token)
+    if found is None:
+        found = _CAPITALISED[token] = _capitalised(token)
+    return found
+
+
+_CAPITALISED: dict[str, bool] = {}  # per word, once per process: a text repeats its words
+
+
+def _capitalised(token: str) -> bool:
     if token[:1].isupper():
         return True
     if token[:1] in "dl":
@@ -75,14 +85,25 @@ def _is_capitalised(token: str) -> bool:
     return token[:1].isdigit() and len(token) <= 4
 
 
-def _capitalised_sequences(sentence: str) -> list[tuple[int, int, list[str]]]:
+Token = tuple[int, int, str]
+
+
+def word_tokens(sentence: str) -> list[Token]:
+    """The words of a sentence as ``(start, end, word)``, the unit the naming rules read."""
+    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(sentence)]
+
+
+def _capitalised_sequences(
+    sentence: str, tokens: list[Token] | None = None
+) -> list[tuple[int, int, list[str]]]:
     """Runs of capitalised words, joined by lowercase connectors ("Université de Nîmes").
 
     An article joins a run only after "of"/"de"…, so "Introducing the Living Lab"
     yields "Living Lab"; a comma joins one only inside a complement ("Directorate of
     Youth, Sports and Social Cohesion").
     """
-    tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(sentence)]
+    if tokens is None:
+        tokens = word_tokens(sentence)
     folded_sentence = fold(sentence)
     folded = [folded_sentence[a:b] for a, b, _ in tokens]
     capitalised = [_is_capitalised(t) for _, _, t in tokens]
@@ -215,14 +236,15 @@ class MentionFinder:
         """Return the document's mentions, non-overlapping, in text order."""
         mentions: list[Mention] = []
         acronyms = _acronym_definitions(doc)
-        self._proper_words = _proper_words(doc)
-        for sentence in doc.sentences:
-            candidates = self._candidates(doc, sentence, acronyms)
+        tokens = [word_tokens(sentence.text) for sentence in doc.sentences]
+        self._proper_words = _proper_words(tokens)
+        for sentence, words in zip(doc.sentences, tokens, strict=True):
+            candidates = self._candidates(doc, sentence, acronyms, words)
             mentions.extend(_select(candidates))
         return mentions
 
     def _candidates(
-        self, doc: Document, sentence: Sentence, acronyms: dict[str, str]
+        self, doc: Document, sentence: Sentence, acronyms: dict[str, str], tokens: list[Token]
     ) -> list[Mention]:
         base = sentence.start
         text = sentence.text
@@ -240,7 +262,7 @@ class MentionFinder:
             for h in self.gazetteer.find(text)
         ]
         if not _is_shouting(text):  # slide titles in capitals name nothing by their case
-            for start, end, words in _capitalised_sequences(text):
+            for start, end, words in _capitalised_sequences(text, tokens):
                 found.extend(self._named(doc, base, text, start, end, words, acronyms))
         found.extend(_quoted_names(doc, base, text))
         return found
@@ -317,6 +339,12 @@ _CALLED = re.compile(
     r"((?:[\w'-]+\s+){1,6})(?:called|named|known as|entitled|baptise|appele|intitule|nomme)e?s?"
     r"\s+(?:the\s+|le\s+|la\s+|l')?$"
 )
+# The end of `_CALLED` alone: cheap to search, and `_CALLED` (slow: it backtracks over up to
+# six words at every position) runs only where it can match.
+_CALLED_TAIL = re.compile(
+    r"(?:called|named|known as|entitled|baptise|appele|intitule|nomme)e?s?"
+    r"\s+(?:the\s+|le\s+|la\s+|l')?$"
+)
 _PRECEDING_HEAD = re.compile(
     r"\b(?:the|le|la|l'|du|de la|au|a|an|un|une)\s+(?:[a-z][\w-]*\s+){0,2}?([a-z][\w-]*)\s+"
     r"(?:(?:de|des|du|of)\s+)?(?:l')?$"
@@ -356,7 +384,7 @@ def _context_class(sentence: str, start: int, end: int) -> str | None:
     preceding = _PRECEDING_HEAD.search(before[-50:])
     if preceding and preceding.group(1) in heads:
         return heads[preceding.group(1)].entity_class
-    called = _CALLED.search(before)
+    called = _CALLED.search(before) if _CALLED_TAIL.search(before) else None
     if called:
         for word in reversed(called.group(1).split()):
             if word in heads:
@@ -372,22 +400,24 @@ def _gazetteer_rule(label: str, text: str, start: int) -> str:
     return "gazetteer"
 
 
-def _proper_words(doc: Document) -> frozenset[str]:
+def _proper_words(sentences: list[list[Token]]) -> frozenset[str]:
     """Words the document capitalises inside sentences, where a capital marks a name."""
-    words = set()
-    for sentence in doc.sentences:
-        for match in list(_WORD.finditer(sentence.text))[1:]:
-            if _is_capitalised(match.group()):
-                words.add(fold(match.group()).rstrip("."))
-    return frozenset(words)
+    capitalised = {w for tokens in sentences for _, _, w in tokens[1:] if _is_capitalised(w)}
+    return frozenset(fold(w).rstrip(".") for w in capitalised)
 
 
 _UPPER = re.compile(r"[^\W\d_a-zß-ÿ]")  # letters that are not lower case
 _LETTER = re.compile(r"[^\W\d_]")
 
 
+_LOWER = re.compile(r"[a-zß-öø-ÿ]+")
+
+
 def _is_shouting(text: str) -> bool:
     if text.count(" ") < 2:
+        return False
+    # Cheap exit first: a sentence that is 40 % lower-case letters cannot be 60 % capitals.
+    if len(text) - len(_LOWER.sub("", text)) >= 0.4 * len(text):
         return False
     return len(_UPPER.findall(text)) > 0.6 * len(_LETTER.findall(text))
 

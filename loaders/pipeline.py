@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import gc
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .cache import ExtractionCache
@@ -89,7 +91,32 @@ def extract_corpus(
     >>> len(ex.documents) > 20 and len(ex.relations) > 100
     True
     """
-    gazetteer = gazetteer or default_gazetteer()
+    with _rare_collections():
+        return _extract(paths, gazetteer or default_gazetteer(), on_file, cache)
+
+
+@contextmanager
+def _rare_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector less often while extracting.
+
+    Extraction allocates millions of small objects (tokens, mentions, tuples) that hold no
+    reference cycles; with the default threshold the collector scans the growing heap again
+    and again, which cost about a tenth of the extraction time of a 5 MB corpus.
+    """
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], 100_000), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+
+
+def _extract(
+    paths: Iterable[Path] | None,
+    gazetteer: Gazetteer,
+    on_file: Callable[[Path], None] | None,
+    cache: ExtractionCache | None,
+) -> Extraction:
     finder = MentionFinder(gazetteer)
     documents: list[Document] = []
     mentions: dict[str, list[Mention]] = {}

@@ -296,9 +296,11 @@ def extract_relations(
     for sentence in doc.sentences:
         here = by_sentence.get(sentence.index, [])
         # "The operation is co-financed by …" speaks of the initiative last named.
-        owner = salient if _ANAPHOR.search(fold(sentence.text)) else subject
+        folded = fold(sentence.text)
+        owner = salient if here and _ANAPHOR.search(folded) else subject
         line = doc.text.rfind("\n", 0, sentence.start)
-        cues = _cue_matches(fold(sentence.text))
+        # A sentence that names nothing matters only as the label of a list ("Funders:").
+        cues = _cue_matches(folded) if here or ":" in folded else []
         if not cues and open_list and open_list[0] == line and _is_list_item(doc, sentence):
             cues = [(0, 0, open_list[1])]  # "-The regional directorate…" continues the list
         if here:
@@ -426,8 +428,8 @@ def _active_voice(
 ) -> list[Relation]:
     """ACTOR verb INITIATIVE, with nothing named between actor and verb."""
     found: list[Relation] = []
-    for cue in ACTIVE_CUES:
-        for match in cue.finditer(folded):
+    for cue in _ACTIVE_INDEX.candidates(folded):
+        for match in cue.pattern.finditer(folded):
             actors = [r for r in here if r.mention.end - sentence.start <= match.start()]
             after = [r for r in here if r.mention.start - sentence.start >= match.end()]
             if not actors or not after or actors[-1].entity_class not in ACTOR_CLASSES:
@@ -500,9 +502,55 @@ def _located_organisation(
     return before[-1].key if _BASED_IN.match(gap) else None
 
 
+class CueIndex:
+    """Which cues a sentence can match, from the runs of letters it contains.
+
+    Every cue alternative holds a literal word of three letters or more (`literal_words`),
+    and such a word always lies inside one run of ``[a-z']`` letters of the folded text: so
+    the cues worth running are those with a word inside one of the sentence's runs. What each
+    run contains is worked out once per process (a text's vocabulary is small), which makes
+    the prefilter one regex pass per sentence instead of one search per cue.
+
+    Parameters
+    ----------
+    cues : tuple of Cue
+
+    Examples
+    --------
+    >>> names = [c.name for c in CueIndex(CUES).candidates("it was co-financed by the city")]
+    >>> "funded-by" in names, "took-part-in" in names
+    (True, False)
+    """
+
+    _RUN = re.compile(r"[a-z']{3,}")
+
+    def __init__(self, cues: tuple[Cue, ...]) -> None:
+        self.cues = cues
+        self._words = [(w, i) for i, c in enumerate(cues) for w in literal_words(c.pattern.pattern)]
+        self._runs: dict[str, frozenset[int]] = {}
+
+    def _of_run(self, run: str) -> frozenset[int]:
+        found = self._runs.get(run)
+        if found is None:
+            found = frozenset(i for w, i in self._words if w in run)
+            self._runs[run] = found
+        return found
+
+    def candidates(self, folded: str) -> list[Cue]:
+        """The cues whose literal words occur in `folded`, in their declared order."""
+        hits: set[int] = set()
+        for run in set(self._RUN.findall(folded)):
+            hits |= self._of_run(run)
+        return [self.cues[i] for i in sorted(hits)]
+
+
 def _cue_matches(folded: str) -> list[tuple[int, int, Cue]]:
     """The cue phrases of a sentence, leftmost-longest and not overlapping."""
-    matches = [(m.start(), m.end(), cue) for cue in CUES for m in cue.finditer(folded)]
+    matches = [
+        (m.start(), m.end(), cue)
+        for cue in _CUE_INDEX.candidates(folded)
+        for m in cue.pattern.finditer(folded)
+    ]
     matches.sort(key=lambda item: (item[0], -item[1]))
     kept: list[tuple[int, int, Cue]] = []
     for item in matches:
@@ -648,3 +696,7 @@ def authority_entity(place: Entity) -> Entity:
     authority = Entity(authority_key(place.key), "LocalAuthority", place.label, place.label_lang)
     authority.docs = set(place.docs)
     return authority
+
+
+_CUE_INDEX = CueIndex(CUES)
+_ACTIVE_INDEX = CueIndex(ACTIVE_CUES)

@@ -112,8 +112,9 @@ def _make_entity(
         entity = Entity(
             key, entry.entity_class, entry.label, entry.lang or "en", wikidata=entry.wikidata
         )
+        used = {label_key(m.surface) for m in group}
         for surface, lang in entry.alt_labels:
-            if any(label_key(surface) == label_key(m.surface) for m in group):
+            if label_key(surface) in used:
                 entity.add_alias(surface, lang or entity.label_lang)
     else:
         votes = Counter(m.entity_class for m in group if m.entity_class != "?")

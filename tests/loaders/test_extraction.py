@@ -64,14 +64,18 @@ def test_shared_partners_names_each_expected_partner_once(store) -> None:
 
 
 def test_cue_prefilter_never_hides_a_match(extraction: Extraction) -> None:
-    from labatlas.loaders.relations import ACTIVE_CUES, CUES
+    from labatlas.loaders.relations import ACTIVE_CUES, CUES, CueIndex
     from labatlas.loaders.text import fold
 
     sentences = [fold(s.text) for d in extraction.documents for s in d.sentences]
-    for cue in CUES + ACTIVE_CUES:
-        for sentence in sentences:
+    sentences.append("the lab was co-financed by the city and run in partenariat with it")
+    indexes = CueIndex(CUES), CueIndex(ACTIVE_CUES)
+    for sentence in sentences:
+        candidates = {c.name for index in indexes for c in index.candidates(sentence)}
+        for cue in CUES + ACTIVE_CUES:
             full = [m.span() for m in cue.pattern.finditer(sentence)]
             assert [m.span() for m in cue.finditer(sentence)] == full, (cue.name, sentence)
+            assert not full or cue.name in candidates, (cue.name, sentence)
 
 
 def test_general_patterns_on_a_text_outside_the_corpus() -> None:
