@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -318,14 +319,14 @@ def extract_relations(
 def _without_passing_mentions(relations: list[Relation]) -> list[Relation]:
     """Drop a group or method named once in passing ("by students of the university"): kept
     when a cue states it or the document comes back to it."""
-    support: dict[tuple[str, str, str], int] = {}
+    sentences: dict[tuple[str, str, str], set[int]] = {}
     for r in relations:
-        key = (r.subject, r.predicate, r.object)
-        support[key] = support.get(key, 0) + 1
+        sentences.setdefault((r.subject, r.predicate, r.object), set()).add(r.evidence.start)
     return [
         r
         for r in relations
-        if r.evidence.rule not in _PASSING_RULES or support[(r.subject, r.predicate, r.object)] > 1
+        if r.evidence.rule not in _PASSING_RULES
+        or len(sentences[(r.subject, r.predicate, r.object)]) > 1
     ]
 
 
@@ -378,6 +379,7 @@ def _sentence_relations(
 ) -> list[Relation]:
     folded = fold(sentence.text)
     found, claimed = _affiliations(doc, sentence, here, folded)
+    found.extend(_qualified_places(doc, sentence, here, folded, claimed))
     for index, (start, end, cue) in enumerate(cues):
         limit = cues[index + 1][0] if index + 1 < len(cues) else len(folded)
         objects = [
@@ -399,7 +401,7 @@ def _sentence_relations(
         for r in objects:
             offset = r.mention.start - sentence.start
             locative = _LOCATION_BEFORE.search(folded[max(0, offset - 40) : offset])
-            if r.entity_class == "Place" and locative and cue.predicate in ACTOR_ROLES:
+            if r.entity_class == "Place" and locative and cue.predicate in _WHO_NOT_WHERE:
                 continue  # "… partners throughout France": where, not who
             predicate = _role_override(folded, r, sentence) or cue.predicate
             owners = [owner]
@@ -411,16 +413,44 @@ def _sentence_relations(
     found.extend(_active_voice(doc, sentence, here, folded, claimed))
     owner = _owner(here, sentence, len(folded), subject)
     owner_named = any(r.key == owner for r in here) or bool(_ANAPHOR.search(folded))
-    for r in here:
-        if r.mention.start in claimed:
-            continue
+    unclaimed = [r for r in here if r.mention.start not in claimed]
+    listed = Counter(r.entity_class for r in unclaimed)
+    for r in unclaimed:
         located = _located_organisation(here, r, folded, sentence)
         if located:
             found.extend(_relation(doc, sentence, located, "locatedIn", r, "based-in", 0.7))
             continue
-        for predicate, rule, confidence in _default_roles(folded, sentence, r, owner_named):
+        roles = _default_roles(folded, sentence, r, owner_named, listed[r.entity_class] > 1)
+        for predicate, rule, confidence in roles:
             found.extend(_relation(doc, sentence, owner, predicate, r, rule, confidence))
     return found
+
+
+_WHO_NOT_WHERE = ACTOR_ROLES | {"hasBeneficiary"}
+_QUALIFIER_GAP = re.compile(r"^\s*\)?\s*,?\s*(?:in|at|a|au|en|of|de|du|d')\s*(?:the\s+)?$")
+
+
+def _qualified_places(
+    doc: Document, sentence: Sentence, here: list[Resolved], folded: str, claimed: set[int]
+) -> list[Relation]:
+    """A place right after what it qualifies: "MindLab in Denmark", "(INSPÉ) de Paris" locate
+    the organisation or initiative; "the inhabitants of Mexico City", "les jeunes de PACA"
+    only say which group. Either way the place is no object of the sentence's cues.
+    """
+    found: list[Relation] = []
+    for before, place in pairwise(here):
+        if place.entity_class != "Place" or before.entity_class not in _QUALIFIED:
+            continue
+        gap = folded[before.mention.end - sentence.start : place.mention.start - sentence.start]
+        if not _QUALIFIER_GAP.match(gap):
+            continue
+        claimed.add(place.mention.start)
+        if before.entity_class != "BeneficiaryGroup":
+            found.extend(_relation(doc, sentence, before.key, "locatedIn", place, "based-in", 0.7))
+    return found
+
+
+_QUALIFIED = ORGANISATION_CLASSES | INITIATIVE_CLASSES | {"Event", "BeneficiaryGroup"}
 
 
 def _active_voice(
@@ -585,7 +615,7 @@ def _role_override(folded: str, r: Resolved, sentence: Sentence) -> str | None:
 
 
 def _default_roles(
-    folded: str, sentence: Sentence, r: Resolved, owner_named: bool
+    folded: str, sentence: Sentence, r: Resolved, owner_named: bool, listed: bool = False
 ) -> list[tuple[str, str, float]]:
     """Relations implied without a cue: methods, groups served, places, events, stakeholders."""
     offset = r.mention.start - sentence.start
@@ -593,14 +623,15 @@ def _default_roles(
     if override and r.entity_class in OBJECT_CLASSES[override]:
         return [(override, "as-role", 0.85)]
     if r.entity_class == "Method":
+        if _METHOD_WORDS.search(folded):
+            return [("usesMethod", "method-cue", 0.7)]
+        # A list of methods is a statement of the methods used, not a word in passing.
         return [
-            (
-                "usesMethod",
-                "method-cue" if _METHOD_WORDS.search(folded) else "method-mention",
-                0.7 if _METHOD_WORDS.search(folded) else 0.5,
-            )
+            ("usesMethod", "method-list", 0.6) if listed else ("usesMethod", "method-mention", 0.5)
         ]
     if r.entity_class == "BeneficiaryGroup":
+        if listed:  # "vulnerable people (poor, elderly, immigrants…)"
+            return [("hasBeneficiary", "group-list", 0.6)]
         return [("hasBeneficiary", "group-mention", 0.5)]
     if r.entity_class == "Event":
         return [("participatedIn", "event-mention", 0.5)]
@@ -693,9 +724,7 @@ def authority_key(place_key: str) -> str:
 
 def authority_entity(place: Entity) -> Entity:
     """The local authority of a place, named like it."""
-    authority = Entity(authority_key(place.key), "LocalAuthority", place.label, place.label_lang)
-    authority.docs = set(place.docs)
-    return authority
+    return Entity(authority_key(place.key), "LocalAuthority", place.label, place.label_lang)
 
 
 _CUE_INDEX = CueIndex(CUES)
