@@ -104,13 +104,14 @@ CUES: tuple[Cue, ...] = (
         "created-by",
         "foundedBy",
         r"\b(?:created|founded|co-?founded|launched|initiated|set up|established|started)"
-        r"(?: (?:in|on) [\w ]{1,20}?)? by\b|\bfounders?\b|\bat the initiative of\b",
+        r"(?: (?:in|on) [\w ]{1,20}?)? by\b|\bfounders?\b|\bat the initiative of\b"
+        r"|\b(?:an|the) initiative of\b",
     ),
     _cue(
         "cree-par",
         "foundedBy",
         r"\b(?:cree|fonde|lance|initie|impulse)e?s? (?:en \d{4} )?par\b|\bfondateurs?\b"
-        r"|\ba l'initiative (?:de|du|des)\b",
+        r"|\ba l'initiative (?:de|du|des)\b|\bune initiative (?:de|du|des)\b",
     ),
     _cue(
         "managed-by",
@@ -139,13 +140,17 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:in )?partnership with\b|\bin collaboration with\b|\bpartners?\b"
         r"|\bstakeholders? (?:included|include|are|were)\b|\bconnects\b|\binvolves?\b"
         r"|\bwith the support of\b|\bin cooperation with\b"
-        r"|\b(?:co-)?developed with\b|\btogether with\b|\bpowered by\b",
+        r"|\b(?:co-)?developed with\b|\btogether with\b|\bpowered by\b"
+        r"|\b(?:works?|worked|working|collaborates?|collaborated) (?:closely )?with\b"
+        r"|\b(?:carried out|conducted) with\b",
     ),
+    _cue("team-list", "operatedBy", r"\b(?:team|equipe|staff)\s*:", 0.7),
     _cue(
         "en-partenariat-avec",
         "hasPartner",
         r"\ben partenariat avec\b|\bpartenaires?\b|\bassociant\b|\bavec le concours (?:de|du|des)\b"
-        r"|\bavec l'appui (?:de|du|des)\b|\ben lien avec\b|\baux cotes (?:de|du|des)\b",
+        r"|\bavec l'appui (?:de|du|des)\b|\ben lien avec\b|\baux cotes (?:de|du|des)\b"
+        r"|\b(?:travaille|collabore)(?:nt)? (?:etroitement )?avec\b",
     ),
     _cue(
         "member-of",
@@ -170,7 +175,10 @@ CUES: tuple[Cue, ...] = (
         r"|deployed|exported|generali[sz]ed|expanded|experimented)"
         r" (?:to|in|into|across|at|over|on|throughout)\b"
         r"|\bessaim\w*\b|\b(?:etendue?s?|deployee?s?|transferee?s?|generalisee?s?|diffusee?s?)"
-        r" (?:a|dans|en|au|aux|sur)\b",
+        r" (?:a|dans|en|au|aux|sur)\b"
+        r"|\b(?:passer|passe|passent|passant|passe) le relais\b|\bhand(?:ed|s|ing)? over to\b"
+        r"|\b(?:used|adopted|taken up|reused|copied) by (?:other |several |many )?(?:\w+ )?"
+        r"(?:labs|cities|countries|regions|governments|administrations|municipalities)\b",
     ),
     _cue(
         "diffusion-of",
@@ -215,6 +223,7 @@ ACTIVE_CUES: tuple[Cue, ...] = (
         "operatedBy",
         r"\b(?:runs|ran|manages|managed|leads|led|operates|operated|hosts|hosted|coordinates"
         r"|coordinated|conducts|conducted|carries out|carried out|pilots|piloted"
+        r"|conduire|conduit|conduisent|mener|porter|piloter|animer"
         r"|a (?:mene|pilote|porte|coordonne|anime|organise)|ont (?:mene|pilote|porte|coordonne)"
         r"|(?:mene|pilote|porte|coordonne|anime)(?:nt)?)\b",
         0.75,
@@ -292,7 +301,7 @@ def extract_relations(
     """
     relations: list[Relation] = []
     salient = subject
-    open_list: tuple[int, Cue] | None = None  # a "Funders:" label and the line it opened
+    open_list: _OpenList | None = None  # a "Funders:" label, where it is and how far it goes
     by_sentence = _mentions_by_sentence(doc, resolved)
     for sentence in doc.sentences:
         here = by_sentence.get(sentence.index, [])
@@ -302,18 +311,52 @@ def extract_relations(
         line = doc.text.rfind("\n", 0, sentence.start)
         # A sentence that names nothing matters only as the label of a list ("Funders:").
         cues = _cue_matches(folded) if here or ":" in folded else []
-        if not cues and open_list and open_list[0] == line and _is_list_item(doc, sentence):
-            cues = [(0, 0, open_list[1])]  # "-The regional directorate…" continues the list
+        item = open_list.item(doc, sentence, line) if open_list else ""
+        if item == "inline" and not cues:
+            cues = [(0, 0, open_list.cue)]  # "partners: -A -B": the dash items on its line
+        elif item == "block":
+            cues = [(0, 0, open_list.cue), *cues]  # "Team:" then one item per line
         if here:
             relations.extend(_sentence_relations(doc, sentence, here, owner, cues))
-        label = _list_label(sentence.text, cues)
+        label = _list_label(sentence.text, cues) or _introducing_label(folded, cues)
         if label:
-            open_list = (line, label)
-        elif open_list and open_list[0] != line:
+            block = folded.rstrip().endswith(":")
+            open_list = _OpenList(label, line, block, sentence.end)
+        elif item == "block":
+            open_list = _OpenList(open_list.cue, open_list.line, True, sentence.end)
+        elif open_list and open_list.line != line:
             open_list = None
         named = [r.key for r in here if r.entity_class in INITIATIVE_CLASSES]
         salient = named[-1] if named else salient
     return _without_passing_mentions(_without_weak_partners(relations))
+
+
+_VERB_CUES = frozenset(
+    {"funded-by", "finance-par", "created-by", "cree-par", "managed-by", "porte-par"}
+)
+
+
+@dataclass(frozen=True)
+class _OpenList:
+    """A list label: its cue, the line it sits on, whether it ends its line (then the items
+    are the following list lines) and where the list has reached."""
+
+    cue: Cue
+    line: int
+    block: bool
+    reached: int
+
+    def item(self, doc: Document, sentence: Sentence, line: int) -> str:
+        """How `sentence` continues the list: "inline", "block" or "" (it does not)."""
+        if line == self.line:
+            return "inline" if _is_list_item(doc, sentence) else ""
+        between = doc.text[self.reached : sentence.start]
+        if self.block and "\n" in between and _LIST_GAP.fullmatch(between):
+            return "block" if _is_list_item(doc, sentence) else ""
+        return ""
+
+
+_LIST_GAP = re.compile(r"[\s•\-–—*·]*")
 
 
 def _without_passing_mentions(relations: list[Relation]) -> list[Relation]:
@@ -363,6 +406,21 @@ def _list_label(text: str, cues: list[tuple[int, int, Cue]]) -> Cue | None:
         if text[end : end + 3].lstrip().startswith(":") or text[start:end].rstrip().endswith(":"):
             return cue
     return None
+
+
+def _introducing_label(folded: str, cues: list[tuple[int, int, Cue]]) -> Cue | None:
+    """The cue of a sentence that announces a list ("… who ran the programme:", "The lab is
+    funded by three partners:"): its one relation cue, or its one active verb of a role."""
+    if not folded.rstrip().endswith(":"):
+        return None
+    # Verbs only: a noun ("… with their partners during two years:") names no list.
+    verbs = [cue for _, _, cue in cues if cue.name in _VERB_CUES]
+    if len({cue.predicate for cue in verbs}) == 1:
+        return verbs[0]
+    if verbs:
+        return None
+    active = [cue for cue in _ACTIVE_INDEX.candidates(folded) if cue.pattern.search(folded)]
+    return active[0] if len(active) == 1 else None
 
 
 def _is_list_item(doc: Document, sentence: Sentence) -> bool:
@@ -427,7 +485,19 @@ def _sentence_relations(
 
 
 _WHO_NOT_WHERE = ACTOR_ROLES | {"hasBeneficiary"}
-_QUALIFIER_GAP = re.compile(r"^\s*\)?\s*,?\s*(?:in|at|a|au|en|of|de|du|d')\s*(?:the\s+)?$")
+# "other regions in France", "policy labs in Denmark": the place is where those others are.
+_OTHER_PLACES = re.compile(
+    r"\b(?:regions|cities|countries|territories|towns|municipalities|areas|labs|communes"
+    r"|villes|pays|territoires|collectivites|departements|departments|places|sites)"
+    r"\s+(?:in|at|en|a|au|aux|dans|sur|of|de|du|des)\s+(?:the\s+)?$"
+)
+_QUALIFIER_GAP = re.compile(
+    r"^\s*\)?\s*,?\s*(?:which is |qui est )?"
+    r"(?:(?:based|located|headquartered|basee?s?|situee?s?|implantee?s?|installee?s?)\s+)?"
+    r"(?:(?:office|offices|team|lab|unit|programme|program|project|initiative|network|agency"
+    r"|headquarters|studio|branch|campus)\s+)?"
+    r"(?:in|at|a|au|en|dans|of|de|du|d')\s*(?:the\s+)?$"
+)
 
 
 def _qualified_places(
@@ -639,6 +709,7 @@ def _default_roles(
         r.entity_class == "Place"
         and owner_named  # "à Saint-Etienne" in a sentence about someone else is not a location
         and _LOCATION_BEFORE.search(folded[max(0, offset - 40) : offset])
+        and not _OTHER_PLACES.search(folded[max(0, offset - 40) : offset])
     ):
         return [("locatedIn", "in-place", 0.6)]
     if r.entity_class in ACTOR_CLASSES - {"Person"} and _PARTNER_SECTIONS.search(
@@ -650,7 +721,7 @@ def _default_roles(
 
 _LEADER_WORDS = re.compile(
     r"\b(?:director|head|manager|coordinator|leader|directeur|directrice|responsable"
-    r"|coordinat\w*|pilote|animat\w*)\b"
+    r"|coordinat\w*|pilote|animat\w*|chef|cheffe|lead)\b"
 )
 _FOUNDER_WORDS = re.compile(r"\b(?:co-?)?(?:fondat\w*|found\w*)")
 
