@@ -80,6 +80,8 @@ _CAPITALISED: dict[str, bool] = {}  # per word, once per process: a text repeats
 def _capitalised(token: str) -> bool:
     if token[:1].isupper():
         return True
+    if token[:1].islower() and any(c.isupper() for c in token[1:]) and token.isalpha():
+        return True  # a camel-case brand: "étrangeOrdinaire", "eBay"
     if token[:1] in "dl":
         return _ELISION.sub("", token)[:1].isupper()  # "d'Oise", "l'Hospitalité"
     return token[:1].isdigit() and len(token) <= 4
@@ -322,6 +324,14 @@ class MentionFinder:
         context_class = _context_class(text, start, end)
         if context_class:
             return mention(context_class, "name-context", 0.7)
+        preceding = _preceding_head(text, start)
+        if preceding:
+            entity_class, head_start = preceding
+            if entity_class == "ResearchBody" and head_start is not None:
+                # "au lycée Claret", "le master Design": a school's kind is part of its name.
+                start = head_start
+                surface = text[start:end]
+            return mention(entity_class, "name-context", 0.7)
         if label_key(surface) in acronyms or _is_acronym(surface):
             return mention("?", "acronym", 0.7)
         if len(words) >= 2 or start > 0:
@@ -381,14 +391,56 @@ def _context_class(sentence: str, start: int, end: int) -> str | None:
             if head:
                 return head.entity_class
     before = fold(sentence[max(0, start - 80) : start])
-    preceding = _PRECEDING_HEAD.search(before[-50:])
-    if preceding and preceding.group(1) in heads:
-        return heads[preceding.group(1)].entity_class
     called = _CALLED.search(before) if _CALLED_TAIL.search(before) else None
     if called:
         for word in reversed(called.group(1).split()):
             if word in heads:
                 return heads[word].entity_class
+    return None
+
+
+_BEFORE_WORD = re.compile(r"([a-z][\w-]*)\s+$")
+_PRECEDING_SKIPPED = frozenset("de du des d' of the la le les l' a an un une".split())
+
+
+def _preceding_head(sentence: str, start: int) -> tuple[str, int | None] | None:
+    """The class word a name follows: "le réseau régional ERIC", "l'agence de design
+    étrangeOrdinaire", "au lycée Claret"; with the head's offset when it is right before.
+
+    Going back from the name, articles and "de"/"of" are skipped and one other word (an
+    adjective, a field: "régional", "design") may stand between head and name.
+
+    Examples
+    --------
+    >>> text = "avec le réseau régional ERIC"
+    >>> _preceding_head(text, text.index("ERIC"))
+    ('Network', None)
+    >>> _preceding_head("au lycée Claret", 9)
+    ('ResearchBody', 3)
+    """
+    heads = naming_data().heads
+    folded = fold(sentence[max(0, start - 60) : start])
+    base = max(0, start - 60)
+    end = len(folded)
+    other_words = 0
+    for _ in range(6):
+        word = _BEFORE_WORD.search(folded, 0, end)
+        if not word:
+            return None
+        token = word.group(1)
+        bare = token.split("'")[-1]  # "l'agence" → "agence"
+        head = heads.get(bare)
+        if head:
+            adjacent = word.end() == len(folded) and bare == token
+            entity_class = "Company" if bare in {"agence", "agency"} else head.entity_class
+            return entity_class, base + word.start() if adjacent else None
+        if token in _PRECEDING_SKIPPED:
+            end = word.start()
+            continue
+        other_words += 1
+        if other_words > 1:
+            return None
+        end = word.start()
     return None
 
 
@@ -430,7 +482,8 @@ def _person(words: list[str]) -> bool:
     first = fold(names[0]).split("-")
     if not all(part in data.given_names for part in first) and fold(names[0]) not in _TITLES:
         return False
-    rest = names[1:]
+    # A sentence's full stop sticks to its last word ("… and Justin Cook."): not an initial.
+    rest = [w[:-1] if len(w) > 2 and w.endswith(".") else w for w in names[1:]]
     return all(
         w[:1].isupper() and (w.isalpha() or re.fullmatch(r"[A-Z]\.", w) or "-" in w) for w in rest
     ) and not any(fold(w) in data.heads for w in rest)
