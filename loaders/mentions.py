@@ -36,6 +36,7 @@ class NameHead:
     word: str
     entity_class: str
     position: str
+    lang: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,9 @@ def _read_column(name: str, column: str) -> list[dict[str, str]]:
 def naming_data() -> NamingData:
     """Load the head words, generic words and given names (once per process)."""
     heads = {
-        fold(row["word"]): NameHead(fold(row["word"]), row["class"], row["position"])
+        fold(row["word"]): NameHead(
+            fold(row["word"]), row["class"], row["position"], row.get("lang") or ""
+        )
         for row in _read_column("name_heads.csv", "word")
     }
     generic = frozenset(fold(r["word"]) for r in _read_column("generic_words.csv", "word"))
@@ -137,6 +140,80 @@ def _capitalised_sequences(
             runs.append((tokens[i][0], tokens[j][1], words))
         i = j + 1
     return [(s, e, w) for s, e, w in runs if w and w[0] != "-"]
+
+
+_NAME_GLUE = frozenset("de du des la le les pour et a au aux sur".split())
+_NAME_ENDERS = frozenset(
+    """est sont a ont etait sera qui que dont avec par dans se sa son ses leur leurs ce cette
+    il elle ils elles nous vous on depuis lors mais ou donc car puis aussi comme selon chez
+    entre vers sans sous afin en""".split()
+)
+
+
+def _sentence_case_names(tokens: list[Token]) -> list[tuple[int, int, list[str]]]:
+    """French names written in sentence case, headed by a class word with a capital:
+    "Direction du numérique pour l'éducation", "Institut national supérieur du professorat
+    et de l'éducation", "Laboratoire d'innovation publique de la Région Nouvelle-Aquitaine".
+
+    The name runs over lower-case words and "de"/"pour"/"et de"… up to punctuation, a
+    function word or a verb ("… pour l'éducation et financé par"); a capital-only run is
+    found by `_capitalised_sequences` already, so only longer names are returned.
+
+    Examples
+    --------
+    >>> toks = word_tokens("porté par la Direction du numérique pour l'éducation et financé")
+    >>> [" ".join(w) for _, _, w in _sentence_case_names(toks)]
+    ["Direction du numérique pour l'éducation"]
+    """
+    heads = naming_data().heads
+    runs = []
+    for i, (start, _, word) in enumerate(tokens):
+        elided = _ELISION.match(word)  # "l'Institut national …"
+        bare = word[elided.end() :] if elided else word
+        head = heads.get(fold(bare))
+        if not (bare[:1].isupper() and head and head.lang == "fr" and head.position == "first"):
+            continue
+        following = tokens[i + 1][2] if i + 1 < len(tokens) else ""
+        if not following[:1].islower():
+            continue  # "Cabinet Office …", "Conseil Régional …": a capitalised run already
+        start += len(word) - len(bare)
+        j = i
+        k = i + 1
+        while k < len(tokens) and k - i < 12:
+            tok = fold(tokens[k][2])
+            nxt = fold(tokens[k + 1][2]) if k + 1 < len(tokens) else ""
+            if not tokens[k][2][:1].isalpha() or tok in _NAME_ENDERS:
+                break
+            if tok in _NAME_GLUE:
+                if tok == "et" and not _continues_after_et(tokens, k):
+                    break
+                if tok == "pour" and not (nxt in {"la", "le", "les"} or nxt[:2] in {"l'", "d'"}):
+                    break  # "… pour l'éducation" names; "… pour inaugurer" does not
+                k += 1
+                continue
+            if _looks_like_participle(tokens[k][2]) and fold(tokens[k - 1][2]) not in _NAME_GLUE:
+                break
+            j, k = k, k + 1
+        lower = [w for _, _, w in tokens[i + 1 : j + 1] if w[:1].islower()]
+        if j > i and any(fold(w) not in _NAME_GLUE for w in lower):
+            runs.append((start, tokens[j][1], [bare] + [w for _, _, w in tokens[i + 1 : j + 1]]))
+    return runs
+
+
+def _continues_after_et(tokens: list[Token], k: int) -> bool:
+    """ "… du professorat et de l'éducation" goes on; "… et de MindLab" starts a new name."""
+    rest = [w for _, _, w in tokens[k + 1 : k + 3]]
+    if not rest:
+        return False
+    first = fold(rest[0])
+    if first in {"de", "du", "des"} and len(rest) > 1:
+        return _ELISION.sub("", rest[1])[:1].islower()
+    return first[:2] in {"d'", "l'"} and rest[0][2:3].islower()
+
+
+def _looks_like_participle(word: str) -> bool:
+    """ "financé", "installées": a verb after a name, unless "de la" makes it a noun."""
+    return word.lower().endswith(("é", "ée", "és", "ées"))
 
 
 def _joins(tok: str, prev: str, tokens: list[tuple[int, int, str]], first: int, k: int) -> bool:
@@ -265,6 +342,8 @@ class MentionFinder:
         ]
         if not _is_shouting(text):  # slide titles in capitals name nothing by their case
             for start, end, words in _capitalised_sequences(text, tokens):
+                found.extend(self._named(doc, base, text, start, end, words, acronyms))
+            for start, end, words in _sentence_case_names(tokens):
                 found.extend(self._named(doc, base, text, start, end, words, acronyms))
         found.extend(_quoted_names(doc, base, text))
         return found
@@ -502,7 +581,7 @@ def _acronym_definitions(doc: Document) -> dict[str, str]:
             before = text[: match.start()].rstrip(" –-")
             prev_words = re.findall(r"[\w’'\-.&]+", before)
             if _is_acronym(inner) and prev_words:
-                long_form = _long_form(prev_words, inner)
+                long_form = _long_form(prev_words, inner) or _initials_long_form(prev_words, inner)
                 if long_form:
                     pairs[label_key(long_form)] = label_key(inner)
                     pairs[label_key(inner)] = label_key(inner)
@@ -510,6 +589,31 @@ def _acronym_definitions(doc: Document) -> dict[str, str]:
                 pairs[label_key(inner)] = label_key(prev_words[-1])
                 pairs[label_key(prev_words[-1])] = label_key(prev_words[-1])
     return pairs
+
+
+def _initials_long_form(words: list[str], acronym: str) -> str:
+    """The words before "(ACR)" whose initials spell it, small words aside (after Schwartz
+    and Hearst's long-form search): "Institut national supérieur du professorat et de
+    l'éducation (INSPÉ)", whatever their case.
+
+    Examples
+    --------
+    >>> words = "avec l'Institut national supérieur du professorat et de l'éducation".split()
+    >>> _initials_long_form(words, "INSPÉ")
+    "l'Institut national supérieur du professorat et de l'éducation"
+    """
+    letters = [c for c in fold(acronym) if c.isalpha()]
+    taken: list[str] = []
+    for word in reversed(words[-(2 * len(letters) + 3) :]):
+        bare = _ELISION.sub("", fold(word))
+        if not letters:
+            break
+        if bare[:1] == letters[-1]:
+            letters.pop()
+        elif fold(word) not in _CONNECTORS | {"et", "and", "pour", "for", "a", "au", "aux"}:
+            return ""
+        taken.insert(0, word)
+    return " ".join(taken) if not letters else ""
 
 
 def _is_acronym(token: str) -> bool:
