@@ -346,6 +346,7 @@ class MentionFinder:
             for start, end, words in _sentence_case_names(tokens):
                 found.extend(self._named(doc, base, text, start, end, words, acronyms))
         found.extend(_quoted_names(doc, base, text))
+        found.extend(_enumerated_groups(doc, base, text, found))
         return found
 
     def _named(
@@ -638,13 +639,15 @@ def _long_form(words: list[str], acronym: str) -> str:
 
 _QUOTED = re.compile(r"[«“\"]\s*([^«»“”\"]{2,60}?)\s*[»”\"]")
 _QUOTE_CONTEXT: tuple[tuple[str, str], ...] = (
-    (r"\b(?:project|programme|program|projet|platform|plateforme|dispositif)s?\b", "Programme"),
+    (r"\b(?:project|programme|program|projet|dispositif)s?\b", "Programme"),
     (
         r"\b(?:method\w*|methodolog\w*|model\w*|approach\w*|tools?|techniques?|outils?"
-        r"|demarches?|approches?|modeles?)\b",
-        "Method",
+        r"|demarches?|approches?|modeles?|platforms?|plateformes?)\b",
+        "Method",  # a digital platform is a tool the initiative uses (the schema's Method)
     ),
 )
+# A web address is a name whatever its case: “demarches-simplifiees.fr”.
+_WEB_NAME = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.(?:fr|com|org|net|eu|io|gouv\.fr)$")
 
 
 def _quoted_names(doc: Document, base: int, text: str) -> list[Mention]:
@@ -652,7 +655,7 @@ def _quoted_names(doc: Document, base: int, text: str) -> list[Mention]:
     mentions = []
     for match in _QUOTED.finditer(text):
         inner = match.group(1)
-        if not inner[:1].isupper() or len(inner.split()) > 6:
+        if not (inner[:1].isupper() or _WEB_NAME.match(inner)) or len(inner.split()) > 6:
             continue
         window = fold(text[max(0, match.start() - 70) : match.end() + 25])
         for pattern, entity_class in _QUOTE_CONTEXT:
@@ -671,6 +674,52 @@ def _quoted_names(doc: Document, base: int, text: str) -> list[Mention]:
                     )
                 )
                 break
+    return mentions
+
+
+_PARENTHESIS = re.compile(r"\(([^()]{3,160})\)")
+_ITEM = re.compile(r"[^,;/]+")
+_ITEM_WORDS = re.compile(
+    r"^(?:and |et |or |ou )?([a-zà-ÿ][a-zà-ÿ'-]*(?: [a-zà-ÿ][a-zà-ÿ'-]*){0,2})$"
+)
+
+
+def _enumerated_groups(doc: Document, base: int, text: str, found: list[Mention]) -> list[Mention]:
+    """The other items of a list of groups in brackets after a group: in "vulnerable people
+    (poor, elderly, undergraduate, immigrants…)" elderly and immigrants are known groups,
+    so poor and undergraduate are groups of the same list."""
+    groups = [m for m in found if m.entity_class == "BeneficiaryGroup"]
+    mentions = []
+    for match in _PARENTHESIS.finditer(text):
+        opening = base + match.start()
+        after_group = any(
+            m.end <= opening and not text[m.end - base : match.start()].strip() for m in groups
+        )
+        inside = [m for m in groups if opening < m.start < base + match.end()]
+        if not (after_group and inside):
+            continue
+        for item in _ITEM.finditer(match.group(1)):
+            start = match.start(1) + item.start()
+            raw = item.group()
+            words = _ITEM_WORDS.match(raw.strip(" .…").removesuffix("etc").strip(" .…"))
+            if not words or any(
+                m.start < base + start + len(raw) and m.end > base + start for m in inside
+            ):
+                continue
+            first = start + raw.index(words.group(1))
+            surface = words.group(1)
+            mentions.append(
+                Mention(
+                    doc.doc_id,
+                    base + first,
+                    base + first + len(surface),
+                    surface,
+                    "BeneficiaryGroup",
+                    label_key(surface),
+                    "group-enumeration",
+                    0.6,
+                )
+            )
     return mentions
 
 
