@@ -347,6 +347,7 @@ class MentionFinder:
                 found.extend(self._named(doc, base, text, start, end, words, acronyms))
         found.extend(_quoted_names(doc, base, text))
         found.extend(_enumerated_groups(doc, base, text, found))
+        found.extend(_announced_groups(doc, base, text, found))
         return found
 
     def _named(
@@ -720,6 +721,63 @@ def _enumerated_groups(doc: Document, base: int, text: str, found: list[Mention]
                     0.6,
                 )
             )
+    return mentions
+
+
+_GROUP_CUE = re.compile(
+    r"\b(?:beneficiar(?:y|ies) (?:are|is|were|was|include|included)|main beneficiaries are"
+    r"|(?:aimed at|intended for|targeted at|targets|targeting)"
+    r"|beneficiaires (?:sont|etaient)|s'adresse (?:a|aux)|destinee?s? (?:a|aux))\s+"
+)
+_GROUP_ITEM = re.compile(
+    r"\s*(?:and |or |et |ou |in particular |notamment |such as |including |comme )?"
+    r"(?:the |les |des |aux |a |an |la |le |l'|de |du |d')?"
+    r"([a-z][a-z'-]+(?: [a-z][a-z'-]+){0,2})"
+    r"(?=\s*(?:[,;.:)]|$)|\s+(?:and|or|et|ou|who|that|which|qui|que|dont)\b)"
+)
+_NOT_GROUPS = frozenset(
+    """all both many some several them those everyone everybody people public others tous
+    twofold threefold""".split()
+)
+
+
+def _announced_groups(doc: Document, base: int, text: str, found: list[Mention]) -> list[Mention]:
+    """Groups named after a beneficiary cue though the reference data does not know them:
+    "Its beneficiaries are federal employees and the veterans who …". The list runs while
+    each item is a short lower-case phrase ended by a comma, "and"/"et", "who"/"qui" or
+    the sentence's end; it stops at anything else ("minors aged 16 to 18" is no item)."""
+    folded = fold(text)
+    taken = [(m.start - base, m.end - base) for m in found]
+    mentions = []
+    for cue in _GROUP_CUE.finditer(folded):
+        position = cue.end()
+        while True:
+            item = _GROUP_ITEM.match(folded, position)
+            if not item:
+                break
+            start, end = item.span(1)
+            surface = text[start:end]
+            first = item.group(1).split()[0]
+            if (
+                first not in _NOT_GROUPS
+                and not first.endswith("ly")  # "potentially all people", not a group
+            ) and not any(a < end and b > start for a, b in taken):
+                mentions.append(
+                    Mention(
+                        doc.doc_id,
+                        base + start,
+                        base + end,
+                        surface,
+                        "BeneficiaryGroup",
+                        label_key(surface),
+                        "group-after-cue",
+                        0.6,
+                    )
+                )
+            position = item.end()
+            separator = re.match(r"\s*(?:,|and\b|or\b|et\b|ou\b)", folded[position:])
+            if not separator:
+                break
     return mentions
 
 
