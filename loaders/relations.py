@@ -266,6 +266,16 @@ _ANAPHOR = re.compile(
     r"|experiment|experimentation|initiative|scheme|network|dispositif|lab|labo|living lab|method"
     r"|methode|approach|demarche|model|modele)s?\b"
 )
+_PASSIVE_AFTER = re.compile(r"e?s? (?:par|by)\b")
+_PRONOUN_START = re.compile(r"^(?:it|its|il|elle)\b")
+
+
+def _points_back(folded: str) -> bool:
+    """Whether a sentence speaks of an initiative named before: "the programme", "It is
+    housed in …", "Il accueille …"."""
+    return bool(_PRONOUN_START.match(folded) or _ANAPHOR.search(folded))
+
+
 _PARTNER_SECTIONS = re.compile(r"stakeholder|partner|partenaire|acteurs|governance|gouvernance")
 _AFFILIATION_GAP = re.compile(r"^\s*(?:[,(]|\bde\b|\bfrom\b|\bof\b|\bdu\b|\bat\b)[^.;]{0,60}$")
 
@@ -305,8 +315,8 @@ def extract_relations(
     by_sentence = _mentions_by_sentence(doc, resolved)
     for sentence in doc.sentences:
         here = by_sentence.get(sentence.index, [])
-        # "The operation is co-financed by …" speaks of the initiative last named.
         folded = fold(sentence.text)
+        # "The operation is co-financed by …" speaks of the initiative last named.
         owner = salient if here and _ANAPHOR.search(folded) else subject
         line = doc.text.rfind("\n", 0, sentence.start)
         # A sentence that names nothing matters only as the label of a list ("Funders:").
@@ -438,6 +448,7 @@ def _sentence_relations(
     folded = fold(sentence.text)
     found, claimed = _affiliations(doc, sentence, here, folded)
     found.extend(_qualified_places(doc, sentence, here, folded, claimed))
+    found.extend(_belongings(doc, sentence, here, folded, claimed))
     for index, (start, end, cue) in enumerate(cues):
         limit = cues[index + 1][0] if index + 1 < len(cues) else len(folded)
         objects = [
@@ -470,7 +481,7 @@ def _sentence_relations(
             claimed.add(r.mention.start)
     found.extend(_active_voice(doc, sentence, here, folded, claimed))
     owner = _owner(here, sentence, len(folded), subject)
-    owner_named = any(r.key == owner for r in here) or bool(_ANAPHOR.search(folded))
+    owner_named = any(r.key == owner for r in here) or _points_back(folded)
     unclaimed = [r for r in here if r.mention.start not in claimed]
     listed = Counter(r.entity_class for r in unclaimed)
     for r in unclaimed:
@@ -521,6 +532,31 @@ def _qualified_places(
 
 
 _QUALIFIED = ORGANISATION_CLASSES | INITIATIVE_CLASSES | {"Event", "BeneficiaryGroup"}
+_OF_GAP = re.compile(r"^\s*(?:of|de|du|des|d')\s*(?:the\s+|la\s+|l')?$")
+
+
+def _belongings(
+    doc: Document, sentence: Sentence, here: list[Resolved], folded: str, claimed: set[int]
+) -> list[Relation]:
+    """An initiative or a unit named with its organisation: "le Lab de Pôle emploi", "the
+    Booster programme of Unis-Cité" (run by it), "the d.school of Stanford University",
+    "le master … de l'Université de Nîmes" (part of it)."""
+    found: list[Relation] = []
+    for part, whole in pairwise(here):
+        if whole.entity_class not in ORGANISATION_CLASSES or part.mention.start in claimed:
+            continue
+        gap = folded[part.mention.end - sentence.start : whole.mention.start - sentence.start]
+        if not _OF_GAP.match(gap):
+            continue
+        if part.entity_class in INITIATIVE_CLASSES:
+            relation = _relation(doc, sentence, part.key, "operatedBy", whole, "part-of", 0.6)
+        elif part.entity_class in ORGANISATION_CLASSES:
+            relation = _relation(doc, sentence, part.key, "memberOf", whole, "part-of", 0.6)
+        else:
+            continue
+        found.extend(relation)
+        claimed.add(whole.mention.start)
+    return found
 
 
 def _active_voice(
@@ -534,6 +570,8 @@ def _active_voice(
             after = [r for r in here if r.mention.start - sentence.start >= match.end()]
             if not actors or not after or actors[-1].entity_class not in ACTOR_CLASSES:
                 continue
+            if _PASSIVE_AFTER.match(folded, match.end()):
+                continue  # "financé par …" (folded: "finance par") is the passive voice
             gap = folded[actors[-1].mention.end - sentence.start : match.start()]
             target = after[0]
             between = folded[match.end() : target.mention.start - sentence.start]
