@@ -346,6 +346,7 @@ class MentionFinder:
             for start, end, words in _sentence_case_names(tokens):
                 found.extend(self._named(doc, base, text, start, end, words, acronyms))
         found.extend(_quoted_names(doc, base, text))
+        found.extend(_initiatives_of_known_bodies(found, text, base))
         found.extend(_enumerated_groups(doc, base, text, found))
         found.extend(_announced_groups(doc, base, text, found))
         return found
@@ -676,6 +677,36 @@ def _quoted_names(doc: Document, base: int, text: str) -> list[Mention]:
                 )
                 break
     return mentions
+
+
+def _initiatives_of_known_bodies(found: list[Mention], text: str, base: int) -> list[Mention]:
+    """ "Lab de Pôle emploi": a lab named after the known body that runs it. The run the
+    naming rules found ("Lab de Pôle") stops inside the body's name; the whole is the lab's
+    name, so it must not lose to the body's name it contains."""
+    initiatives = [
+        m for m in found if m.entity_class in {"Lab", "Programme"} and m.rule != "gazetteer"
+    ]
+    bodies = [
+        m for m in found if m.rule == "gazetteer" and m.entity_class not in {"Lab", "Programme"}
+    ]
+    merged = []
+    for lab in initiatives:
+        for body in bodies:
+            if lab.start < body.start < lab.end < body.end:
+                surface = text[lab.start - base : body.end - base]
+                merged.append(
+                    Mention(
+                        lab.doc_id,
+                        lab.start,
+                        body.end,
+                        surface,
+                        lab.entity_class,
+                        label_key(surface),
+                        lab.rule,
+                        lab.confidence,
+                    )
+                )
+    return merged
 
 
 _PARENTHESIS = re.compile(r"\(([^()]{3,160})\)")
