@@ -594,6 +594,9 @@ def _acronym_definitions(doc: Document) -> dict[str, str]:
     return pairs
 
 
+_ACRONYM_GLUE = _CONNECTORS | {"et", "and", "pour", "for", "a", "au", "aux", "in", "on"}
+
+
 def _initials_long_form(words: list[str], acronym: str) -> str:
     """The words before "(ACR)" whose initials spell it, small words aside (after Schwartz
     and Hearst's long-form search): "Institut national supérieur du professorat et de
@@ -611,9 +614,11 @@ def _initials_long_form(words: list[str], acronym: str) -> str:
         bare = _ELISION.sub("", fold(word))
         if not letters:
             break
-        if bare[:1] == letters[-1]:
+        if fold(word) in _ACRONYM_GLUE:
+            pass  # small words give no letter: "Direction de l'innovation … (DIPF)"
+        elif bare[:1] == letters[-1]:
             letters.pop()
-        elif fold(word) not in _CONNECTORS | {"et", "and", "pour", "for", "a", "au", "aux"}:
+        else:
             return ""
         taken.insert(0, word)
     return " ".join(taken) if not letters else ""
