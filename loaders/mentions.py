@@ -99,7 +99,7 @@ def word_tokens(sentence: str) -> list[Token]:
 
 
 def _capitalised_sequences(
-    sentence: str, tokens: list[Token] | None = None
+    sentence: str, tokens: list[Token] | None = None, folded_sentence: str | None = None
 ) -> list[tuple[int, int, list[str]]]:
     """Runs of capitalised words, joined by lowercase connectors ("Université de Nîmes").
 
@@ -109,9 +109,11 @@ def _capitalised_sequences(
     """
     if tokens is None:
         tokens = word_tokens(sentence)
-    folded_sentence = fold(sentence)
+    if folded_sentence is None:
+        folded_sentence = fold(sentence)
     folded = [folded_sentence[a:b] for a, b, _ in tokens]
-    capitalised = [_is_capitalised(t) for _, _, t in tokens]
+    known = _CAPITALISED.get  # inlined `_is_capitalised`: this runs for every word
+    capitalised = [c if (c := known(t)) is not None else _is_capitalised(t) for _, _, t in tokens]
     runs: list[tuple[int, int, list[str]]] = []
     i = 0
     while i < len(tokens):
@@ -168,6 +170,9 @@ def _sentence_case_names(tokens: list[Token]) -> list[tuple[int, int, list[str]]
     heads = naming_data().heads
     runs = []
     for i, (start, _, word) in enumerate(tokens):
+        first = word[:1]
+        if not first.isupper() and not (first in "dl" and word[1:2] in "'’" and len(word) > 2):
+            continue  # most words: neither a capital nor an elided capital
         elided = _ELISION.match(word)  # "l'Institut national …"
         bare = word[elided.end() :] if elided else word
         head = heads.get(fold(bare))
@@ -317,13 +322,20 @@ class MentionFinder:
         acronyms = _acronym_definitions(doc)
         tokens = [word_tokens(sentence.text) for sentence in doc.sentences]
         self._proper_words = _proper_words(tokens)
+        folded_doc = fold(doc.text)  # folding keeps offsets: each sentence is a slice of it
         for sentence, words in zip(doc.sentences, tokens, strict=True):
-            candidates = self._candidates(doc, sentence, acronyms, words)
+            folded = folded_doc[sentence.start : sentence.end]
+            candidates = self._candidates(doc, sentence, acronyms, words, folded)
             mentions.extend(_select(candidates))
         return mentions
 
     def _candidates(
-        self, doc: Document, sentence: Sentence, acronyms: dict[str, str], tokens: list[Token]
+        self,
+        doc: Document,
+        sentence: Sentence,
+        acronyms: dict[str, str],
+        tokens: list[Token],
+        folded: str,
     ) -> list[Mention]:
         base = sentence.start
         text = sentence.text
@@ -338,17 +350,17 @@ class MentionFinder:
                 _gazetteer_rule(h.entry.label, text, h.start),
                 0.95,
             )
-            for h in self.gazetteer.find(text)
+            for h in self.gazetteer.find(text, folded)
         ]
         if not _is_shouting(text):  # slide titles in capitals name nothing by their case
-            for start, end, words in _capitalised_sequences(text, tokens):
+            for start, end, words in _capitalised_sequences(text, tokens, folded):
                 found.extend(self._named(doc, base, text, start, end, words, acronyms))
             for start, end, words in _sentence_case_names(tokens):
                 found.extend(self._named(doc, base, text, start, end, words, acronyms))
         found.extend(_quoted_names(doc, base, text))
         found.extend(_initiatives_of_known_bodies(found, text, base))
         found.extend(_enumerated_groups(doc, base, text, found))
-        found.extend(_announced_groups(doc, base, text, found))
+        found.extend(_announced_groups(doc, base, text, found, folded))
         return found
 
     def _named(
@@ -777,12 +789,13 @@ _NOT_GROUPS = frozenset(
 )
 
 
-def _announced_groups(doc: Document, base: int, text: str, found: list[Mention]) -> list[Mention]:
+def _announced_groups(
+    doc: Document, base: int, text: str, found: list[Mention], folded: str
+) -> list[Mention]:
     """Groups named after a beneficiary cue though the reference data does not know them:
     "Its beneficiaries are federal employees and the veterans who …". The list runs while
     each item is a short lower-case phrase ended by a comma, "and"/"et", "who"/"qui" or
     the sentence's end; it stops at anything else ("minors aged 16 to 18" is no item)."""
-    folded = fold(text)
     taken = [(m.start - base, m.end - base) for m in found]
     mentions = []
     for cue in _GROUP_CUE.finditer(folded):

@@ -313,9 +313,10 @@ def extract_relations(
     salient = subject
     open_list: _OpenList | None = None  # a "Funders:" label, where it is and how far it goes
     by_sentence = _mentions_by_sentence(doc, resolved)
+    folded_doc = fold(doc.text)  # same length: each sentence's folded text is a slice
     for sentence in doc.sentences:
         here = by_sentence.get(sentence.index, [])
-        folded = fold(sentence.text)
+        folded = folded_doc[sentence.start : sentence.end]
         # "The operation is co-financed by …" speaks of the initiative last named.
         owner = salient if here and _ANAPHOR.search(folded) else subject
         line = doc.text.rfind("\n", 0, sentence.start)
@@ -327,7 +328,7 @@ def extract_relations(
         elif item == "block":
             cues = [(0, 0, open_list.cue), *cues]  # "Team:" then one item per line
         if here:
-            relations.extend(_sentence_relations(doc, sentence, here, owner, cues))
+            relations.extend(_sentence_relations(doc, sentence, here, owner, cues, folded))
         label = _list_label(sentence.text, cues) or _introducing_label(folded, cues)
         if label:
             block = folded.rstrip().endswith(":")
@@ -444,8 +445,8 @@ def _sentence_relations(
     here: list[Resolved],
     subject: str | None,
     cues: list[tuple[int, int, Cue]],
+    folded: str,
 ) -> list[Relation]:
-    folded = fold(sentence.text)
     found, claimed = _affiliations(doc, sentence, here, folded)
     found.extend(_qualified_places(doc, sentence, here, folded, claimed))
     found.extend(_belongings(doc, sentence, here, folded, claimed))
