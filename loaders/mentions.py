@@ -512,6 +512,8 @@ def _preceding_head(sentence: str, start: int) -> tuple[str, int | None] | None:
     >>> _preceding_head("au lycée Claret", 9)
     ('ResearchBody', 3)
     """
+    if start < 2 or not sentence[start - 1].isspace():
+        return None  # nothing, or a bracket or quote, before the name
     heads = naming_data().heads
     folded = fold(sentence[max(0, start - 60) : start])
     base = max(0, start - 60)
