@@ -267,12 +267,13 @@ _ANAPHOR = re.compile(
     r"|methode|approach|demarche|model|modele)s?\b"
 )
 _PASSIVE_AFTER = re.compile(r"e?s? (?:par|by)\b")
-_PRONOUN_START = re.compile(r"^(?:it|its|il|elle)\b")
+# English only: a French "Il"/"Elle" is as often a person ("Il rejoint en cela F. Pallez …").
+_PRONOUN_START = re.compile(r"^(?:it|its)\b")
 
 
 def _points_back(folded: str) -> bool:
     """Whether a sentence speaks of an initiative named before: "the programme", "It is
-    housed in …", "Il accueille …"."""
+    housed in …"."""
     return bool(_PRONOUN_START.match(folded) or _ANAPHOR.search(folded))
 
 
