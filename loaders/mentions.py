@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from .gazetteer import Gazetteer, reference_dir
 from .model import Document, Mention, Sentence
@@ -111,9 +111,10 @@ def _capitalised_sequences(
         tokens = word_tokens(sentence)
     if folded_sentence is None:
         folded_sentence = fold(sentence)
-    folded = [folded_sentence[a:b] for a, b, _ in tokens]
     known = _CAPITALISED.get  # inlined `_is_capitalised`: this runs for every word
     capitalised = [c if (c := known(t)) is not None else _is_capitalised(t) for _, _, t in tokens]
+    if not any(capitalised) and "#" not in sentence:
+        return []
     runs: list[tuple[int, int, list[str]]] = []
     i = 0
     while i < len(tokens):
@@ -122,7 +123,9 @@ def _capitalised_sequences(
             continue
         j, k = i, i + 1
         while k < len(tokens):
-            tok, prev = folded[k], folded[k - 1]
+            # Folded words are cut out only here, inside a run: most words never are.
+            tok = folded_sentence[tokens[k][0] : tokens[k][1]]
+            prev = folded_sentence[tokens[k - 1][0] : tokens[k - 1][1]]
             if capitalised[k] or tok.startswith("#"):
                 j, k = k, k + 1
             elif tok in _CONNECTORS and _joins(tok, prev, tokens, i, k):
@@ -377,7 +380,7 @@ class MentionFinder:
         if words and fold(words[0]) in {"the", "a", "an"}:
             start += len(words[0]) + 1
             words = words[1:]
-        if not words or _is_generic(words):
+        if not words or _name_facts(tuple(words), doc.language)[0]:
             return []
         if start == 0 and len(words) == 1 and fold(words[0]) not in self._proper_words:
             return []  # "Empowering the team…": a capital only because the sentence starts
@@ -398,9 +401,9 @@ class MentionFinder:
                 )
             ]
 
-        if _person(words):
+        _, is_person, entity_class = _name_facts(tuple(words), doc.language)
+        if is_person:
             return mention("Person", "person-name", 0.8)
-        entity_class = classify_name(words, doc.language)
         if entity_class:
             return mention(entity_class, "name-head", 0.8)
         inner = _inner_name(words)
@@ -432,6 +435,14 @@ class MentionFinder:
             # An untyped proper name: kept only if another mention of it is typed.
             return mention("?", "proper-name", 0.5)
         return []
+
+
+@lru_cache(maxsize=1 << 15)
+def _name_facts(words: tuple[str, ...], language: str) -> tuple[bool, bool, str | None]:
+    """What the words of a name alone say (generic? a person? the class its head gives),
+    once per distinct name: a text names the same things again and again."""
+    names = list(words)
+    return _is_generic(names), _person(names), classify_name(names, language)
 
 
 _FOLLOWING_HEAD = re.compile(r"^\s*(?:'s\s+)?([a-z][\w-]*)(?:\s+([a-z][\w-]*))?")
