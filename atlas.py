@@ -12,7 +12,7 @@ Examples
 >>> path = build_store(extract_corpus(), pathlib.Path(tempfile.mkdtemp()) / "store")
 >>> atlas = open_atlas(path)
 >>> [row["actorLabel"] for row in atlas.query("shared-partners")][:2]
-['Agence du Service Civique', 'Coca-Cola Foundation']
+['Agence du Service Civique', 'Anaïs Triolet']
 >>> g = atlas.network("bipartite")
 >>> g.nodes["https://w3id.org/labatlas/id/actor/unis-cite"]["label"]
 'Unis-Cité'

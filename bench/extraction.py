@@ -17,6 +17,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from labatlas.graph.store import build_store
+from labatlas.loaders.gazetteer import default_gazetteer
+from labatlas.loaders.mentions import naming_data
 from labatlas.loaders.pipeline import default_corpus, extract_corpus
 
 
@@ -78,8 +80,13 @@ def main() -> None:
     parser.add_argument("--target-mb", type=float, default=20.0)
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
-    extract_corpus()  # warm-up: reference data and regexes are loaded once per process
-    results = [measure("bundled corpus", default_corpus())]
+    # Reference data is loaded once per process, before any text: not extraction work.
+    default_gazetteer()
+    naming_data()
+    # The first run starts with empty per-word memo tables, as a new corpus would; the
+    # second is warm, like the repeated corpus after its first copy.
+    results = [measure("bundled, first run", default_corpus())]
+    results.append(measure("bundled corpus", default_corpus()))
     with tempfile.TemporaryDirectory() as tmp:
         results.append(
             measure(
@@ -96,7 +103,7 @@ def main() -> None:
             f"{m.corpus:<24}{m.megabytes:>7.2f}{m.documents:>7}{m.relations:>10}{m.extract_wall_s:>10.2f}"
             f"{m.extract_cpu_s:>7.2f}{m.extract_mb_per_s:>7.2f}{m.build_wall_s:>9.2f}{m.total_mb_per_s:>9.2f}"
         )
-    ratio = results[1].extract_mb_per_s / results[0].extract_mb_per_s
+    ratio = results[-1].extract_mb_per_s / results[1].extract_mb_per_s
     print(f"throughput ratio large/small: {ratio:.2f} (1.0 = linear scaling)")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -136,6 +136,11 @@ def _name_tokens(text: str) -> list[str]:
     return [t for t in tokens if t]
 
 
+# `_TOKEN` with French elisions cut off their word ("l'universite" → "l'", "universite"),
+# as `_split_elision` does, in one pass.
+_FIND_TOKEN = re.compile(r"(?:l|d|qu|j|n|s|c)'(?=\w)|" + _TOKEN.pattern, re.UNICODE)
+
+
 @dataclass(frozen=True)
 class _Pattern:
     surface: str
@@ -201,31 +206,40 @@ class Gazetteer:
         patterns = node.get(None, [])
         return patterns[0].entry if patterns else None
 
-    def find(self, text: str) -> list[GazetteerHit]:
-        """Return the longest non-overlapping reference names in `text`."""
-        tokens = [(s, e, t.rstrip(".") or t) for s, e, t in _split_elision(tokenize(text))]
+    def find(self, text: str, folded: str | None = None) -> list[GazetteerHit]:
+        """Return the longest non-overlapping reference names in `text` (`folded`: its
+        folded form, when the caller has it already)."""
+        folded = fold(text) if folded is None else folded
+        # Words as strings first (one C call); their offsets only once a name may start.
+        words = [w.rstrip(".") or w if w[-1] == "." else w for w in _FIND_TOKEN.findall(folded)]
+        trie = self._trie
+        starts = [i for i, w in enumerate(words) if w in trie]
+        if not starts:
+            return []
+        spans = [m.span() for m in _FIND_TOKEN.finditer(folded)]
         hits: list[GazetteerHit] = []
-        i = 0
-        while i < len(tokens):
+        after = 0  # names do not overlap: the next one starts after the last
+        for i in starts:
+            if i < after:
+                continue
             best: tuple[int, ReferenceEntry] | None = None
-            node = self._trie
-            for j in range(i, len(tokens)):
-                node = node.get(tokens[j][2])
+            node = trie
+            for j in range(i, len(words)):
+                node = node.get(words[j])
                 if node is None:
                     break
                 for pattern in node.get(None, ()):
-                    if self._accepts(pattern, text, tokens[i][0], tokens[j][1]):
+                    if self._accepts(pattern, text, spans[i][0], spans[j][1]):
                         best = (j, pattern.entry)
                         break
             if best is None:
-                i += 1
                 continue
             j, entry = best
-            end = tokens[j][1]
-            if text[end - 1 : end] == "." and not tokens[j][2].endswith("."):
+            end = spans[j][1]
+            if text[end - 1 : end] == "." and not words[j].endswith("."):
                 end -= 1
-            hits.append(GazetteerHit(tokens[i][0], end, entry))
-            i = j + 1
+            hits.append(GazetteerHit(spans[i][0], end, entry))
+            after = j + 1
         return hits
 
     @staticmethod

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import gc
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .cache import ExtractionCache
@@ -89,7 +91,32 @@ def extract_corpus(
     >>> len(ex.documents) > 20 and len(ex.relations) > 100
     True
     """
-    gazetteer = gazetteer or default_gazetteer()
+    with _rare_collections():
+        return _extract(paths, gazetteer or default_gazetteer(), on_file, cache)
+
+
+@contextmanager
+def _rare_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector less often while extracting.
+
+    Extraction allocates millions of small objects (tokens, mentions, tuples) that hold no
+    reference cycles; with the default threshold the collector scans the growing heap again
+    and again, which cost about a tenth of the extraction time of a 5 MB corpus.
+    """
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], 100_000), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+
+
+def _extract(
+    paths: Iterable[Path] | None,
+    gazetteer: Gazetteer,
+    on_file: Callable[[Path], None] | None,
+    cache: ExtractionCache | None,
+) -> Extraction:
     finder = MentionFinder(gazetteer)
     documents: list[Document] = []
     mentions: dict[str, list[Mention]] = {}
@@ -148,8 +175,60 @@ def _extract_documents(
             if (key := mention_entity.get((m.doc_id, m.start))) is not None
         ]
         relations.extend(extract_relations(doc, resolved, subject))
+    as_actor = _places_read_as_actors(relations)
     relations = _add_authorities(entities, relations, gazetteer)
+    _drop_unrelated_docs(entities, relations, mentions, mention_entity, as_actor)
+    entities = {k: e for k, e in entities.items() if e.docs}
     return Extraction(documents, entities, relations, subjects, skipped)
+
+
+_CONCEPT_CLASSES = frozenset({"BeneficiaryGroup", "Method"})
+
+
+def _drop_unrelated_docs(
+    entities: dict[str, Entity],
+    relations: list[Relation],
+    mentions: dict[str, list[Mention]],
+    mention_entity: dict[tuple[str, int], str],
+    as_actor: dict[tuple[str, str], list[tuple[int, int]]],
+) -> None:
+    """Forget the documents where an entity is only a word, not a thing the text speaks of.
+
+    A group or method is an entity of a document when the document relates it to something
+    ("social entrepreneurs networks" names no beneficiary). A place named only as an actor
+    ("in partnership with four Regions (Bourgogne …)") stands for its local authority there,
+    which the relation already points to: the place itself is not in that document.
+    """
+    related = {(r.evidence.doc_id, k) for r in relations for k in (r.subject, r.object)}
+    for key, entity in entities.items():
+        if entity.entity_class in _CONCEPT_CLASSES:
+            entity.docs = {d for d in entity.docs if (d, key) in related}
+    for doc_id, doc_mentions in mentions.items():
+        places: dict[str, bool] = {}
+        for m in doc_mentions:
+            key = mention_entity.get((doc_id, m.start))
+            if key is None or entities[key].entity_class != "Place":
+                continue
+            spans = as_actor.get((doc_id, key), ())
+            actor = any(start <= m.start < end for start, end in spans)
+            places[key] = places.get(key, True) and actor
+        for key, only_actor in places.items():
+            if only_actor and (doc_id, key) not in related:
+                entities[key].docs.discard(doc_id)
+
+
+def _places_read_as_actors(
+    relations: list[Relation],
+) -> dict[tuple[str, str], list[tuple[int, int]]]:
+    """(document, place key) → the sentences where the place was read as its authority."""
+    spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for r in relations:
+        if r.object.endswith("#authority"):
+            place = r.object.removesuffix("#authority")
+            spans.setdefault((r.evidence.doc_id, place), []).append(
+                (r.evidence.start, r.evidence.end)
+            )
+    return spans
 
 
 def _add_authorities(
@@ -161,8 +240,10 @@ def _add_authorities(
     resolved: dict[str, str] = {}
     for relation in relations:
         key = relation.object
-        if key.endswith("#authority") and key not in resolved:
-            place = entities[key.removesuffix("#authority")]
+        if not key.endswith("#authority"):
+            continue
+        place = entities[key.removesuffix("#authority")]
+        if key not in resolved:
             known = _known_authority(place, gazetteer)
             if known:
                 entities.setdefault(known, _reference_entity(known, gazetteer, place))
@@ -170,6 +251,13 @@ def _add_authorities(
             else:
                 entities.setdefault(key, authority_entity(place))
                 resolved[key] = key
+        authority = entities[resolved[key]]
+        # The authority is named in this document, by the place's names ("PACA").
+        authority.docs.add(relation.evidence.doc_id)
+        for lang, aliases in place.alt_labels.items():
+            for alias in aliases:
+                authority.add_alias(alias, lang)
+        authority.add_alias(place.label, place.label_lang)
     return [
         Relation(r.subject, r.predicate, resolved.get(r.object, r.object), r.evidence)
         for r in relations
@@ -210,5 +298,4 @@ def _reference_entity(key: str, gazetteer: Gazetteer, place: Entity) -> Entity:
     entity = Entity(
         key, entry.entity_class, entry.label, entry.lang or "en", wikidata=entry.wikidata
     )
-    entity.docs = set(place.docs)
     return entity

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -103,13 +104,14 @@ CUES: tuple[Cue, ...] = (
         "created-by",
         "foundedBy",
         r"\b(?:created|founded|co-?founded|launched|initiated|set up|established|started)"
-        r"(?: (?:in|on) [\w ]{1,20}?)? by\b|\bfounders?\b|\bat the initiative of\b",
+        r"(?: (?:in|on) [\w ]{1,20}?)? by\b|\bfounders?\b|\bat the initiative of\b"
+        r"|\b(?:an|the) initiative of\b",
     ),
     _cue(
         "cree-par",
         "foundedBy",
         r"\b(?:cree|fonde|lance|initie|impulse)e?s? (?:en \d{4} )?par\b|\bfondateurs?\b"
-        r"|\ba l'initiative (?:de|du|des)\b",
+        r"|\ba l'initiative (?:de|du|des)\b|\bune initiative (?:de|du|des)\b",
     ),
     _cue(
         "managed-by",
@@ -138,13 +140,17 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:in )?partnership with\b|\bin collaboration with\b|\bpartners?\b"
         r"|\bstakeholders? (?:included|include|are|were)\b|\bconnects\b|\binvolves?\b"
         r"|\bwith the support of\b|\bin cooperation with\b"
-        r"|\b(?:co-)?developed with\b|\btogether with\b|\bpowered by\b",
+        r"|\b(?:co-)?developed with\b|\btogether with\b|\bpowered by\b"
+        r"|\b(?:works?|worked|working|collaborates?|collaborated) (?:closely )?with\b"
+        r"|\b(?:carried out|conducted) with\b",
     ),
+    _cue("team-list", "operatedBy", r"\b(?:team|equipe|staff)\s*:", 0.7),
     _cue(
         "en-partenariat-avec",
         "hasPartner",
         r"\ben partenariat avec\b|\bpartenaires?\b|\bassociant\b|\bavec le concours (?:de|du|des)\b"
-        r"|\bavec l'appui (?:de|du|des)\b|\ben lien avec\b|\baux cotes (?:de|du|des)\b",
+        r"|\bavec l'appui (?:de|du|des)\b|\ben lien avec\b|\baux cotes (?:de|du|des)\b"
+        r"|\b(?:travaille|collabore)(?:nt)? (?:etroitement )?avec\b",
     ),
     _cue(
         "member-of",
@@ -169,7 +175,10 @@ CUES: tuple[Cue, ...] = (
         r"|deployed|exported|generali[sz]ed|expanded|experimented)"
         r" (?:to|in|into|across|at|over|on|throughout)\b"
         r"|\bessaim\w*\b|\b(?:etendue?s?|deployee?s?|transferee?s?|generalisee?s?|diffusee?s?)"
-        r" (?:a|dans|en|au|aux|sur)\b",
+        r" (?:a|dans|en|au|aux|sur)\b"
+        r"|\b(?:passer|passe|passent|passant|passe) le relais\b|\bhand(?:ed|s|ing)? over to\b"
+        r"|\b(?:used|adopted|taken up|reused|copied) by (?:other |several |many )?(?:\w+ )?"
+        r"(?:labs|cities|countries|regions|governments|administrations|municipalities)\b",
     ),
     _cue(
         "diffusion-of",
@@ -214,6 +223,7 @@ ACTIVE_CUES: tuple[Cue, ...] = (
         "operatedBy",
         r"\b(?:runs|ran|manages|managed|leads|led|operates|operated|hosts|hosted|coordinates"
         r"|coordinated|conducts|conducted|carries out|carried out|pilots|piloted"
+        r"|conduire|conduit|conduisent|mener|porter|piloter|animer"
         r"|a (?:mene|pilote|porte|coordonne|anime|organise)|ont (?:mene|pilote|porte|coordonne)"
         r"|(?:mene|pilote|porte|coordonne|anime)(?:nt)?)\b",
         0.75,
@@ -256,6 +266,17 @@ _ANAPHOR = re.compile(
     r"|experiment|experimentation|initiative|scheme|network|dispositif|lab|labo|living lab|method"
     r"|methode|approach|demarche|model|modele)s?\b"
 )
+_PASSIVE_AFTER = re.compile(r"e?s? (?:par|by)\b")
+# English only: a French "Il"/"Elle" is as often a person ("Il rejoint en cela F. Pallez …").
+_PRONOUN_START = re.compile(r"^(?:it|its)\b")
+
+
+def _points_back(folded: str) -> bool:
+    """Whether a sentence speaks of an initiative named before: "the programme", "It is
+    housed in …"."""
+    return bool(_PRONOUN_START.match(folded) or _ANAPHOR.search(folded))
+
+
 _PARTNER_SECTIONS = re.compile(r"stakeholder|partner|partenaire|acteurs|governance|gouvernance")
 _AFFILIATION_GAP = re.compile(r"^\s*(?:[,(]|\bde\b|\bfrom\b|\bof\b|\bdu\b|\bat\b)[^.;]{0,60}$")
 
@@ -291,39 +312,76 @@ def extract_relations(
     """
     relations: list[Relation] = []
     salient = subject
-    open_list: tuple[int, Cue] | None = None  # a "Funders:" label and the line it opened
+    open_list: _OpenList | None = None  # a "Funders:" label, where it is and how far it goes
     by_sentence = _mentions_by_sentence(doc, resolved)
+    folded_doc = fold(doc.text)  # same length: each sentence's folded text is a slice
     for sentence in doc.sentences:
         here = by_sentence.get(sentence.index, [])
+        folded = folded_doc[sentence.start : sentence.end]
         # "The operation is co-financed by …" speaks of the initiative last named.
-        owner = salient if _ANAPHOR.search(fold(sentence.text)) else subject
+        owner = salient if here and _ANAPHOR.search(folded) else subject
         line = doc.text.rfind("\n", 0, sentence.start)
-        cues = _cue_matches(fold(sentence.text))
-        if not cues and open_list and open_list[0] == line and _is_list_item(doc, sentence):
-            cues = [(0, 0, open_list[1])]  # "-The regional directorate…" continues the list
+        # A sentence that names nothing matters only as the label of a list ("Funders:").
+        cues = _cue_matches(folded) if here or ":" in folded else []
+        item = open_list.item(doc, sentence, line) if open_list else ""
+        if item == "inline" and not cues:
+            cues = [(0, 0, open_list.cue)]  # "partners: -A -B": the dash items on its line
+        elif item == "block":
+            cues = [(0, 0, open_list.cue), *cues]  # "Team:" then one item per line
         if here:
-            relations.extend(_sentence_relations(doc, sentence, here, owner, cues))
-        label = _list_label(sentence.text, cues)
+            relations.extend(_sentence_relations(doc, sentence, here, owner, cues, folded))
+        label = _list_label(sentence.text, cues) or _introducing_label(folded, cues)
         if label:
-            open_list = (line, label)
-        elif open_list and open_list[0] != line:
+            block = folded.rstrip().endswith(":")
+            open_list = _OpenList(label, line, block, sentence.end)
+        elif item == "block":
+            open_list = _OpenList(open_list.cue, open_list.line, True, sentence.end)
+        elif open_list and open_list.line != line:
             open_list = None
         named = [r.key for r in here if r.entity_class in INITIATIVE_CLASSES]
         salient = named[-1] if named else salient
     return _without_passing_mentions(_without_weak_partners(relations))
 
 
+_VERB_CUES = frozenset(
+    {"funded-by", "finance-par", "created-by", "cree-par", "managed-by", "porte-par"}
+)
+
+
+@dataclass(frozen=True)
+class _OpenList:
+    """A list label: its cue, the line it sits on, whether it ends its line (then the items
+    are the following list lines) and where the list has reached."""
+
+    cue: Cue
+    line: int
+    block: bool
+    reached: int
+
+    def item(self, doc: Document, sentence: Sentence, line: int) -> str:
+        """How `sentence` continues the list: "inline", "block" or "" (it does not)."""
+        if line == self.line:
+            return "inline" if _is_list_item(doc, sentence) else ""
+        between = doc.text[self.reached : sentence.start]
+        if self.block and "\n" in between and _LIST_GAP.fullmatch(between):
+            return "block" if _is_list_item(doc, sentence) else ""
+        return ""
+
+
+_LIST_GAP = re.compile(r"[\s•\-–—*·]*")
+
+
 def _without_passing_mentions(relations: list[Relation]) -> list[Relation]:
     """Drop a group or method named once in passing ("by students of the university"): kept
     when a cue states it or the document comes back to it."""
-    support: dict[tuple[str, str, str], int] = {}
+    sentences: dict[tuple[str, str, str], set[int]] = {}
     for r in relations:
-        key = (r.subject, r.predicate, r.object)
-        support[key] = support.get(key, 0) + 1
+        sentences.setdefault((r.subject, r.predicate, r.object), set()).add(r.evidence.start)
     return [
         r
         for r in relations
-        if r.evidence.rule not in _PASSING_RULES or support[(r.subject, r.predicate, r.object)] > 1
+        if r.evidence.rule not in _PASSING_RULES
+        or len(sentences[(r.subject, r.predicate, r.object)]) > 1
     ]
 
 
@@ -362,6 +420,21 @@ def _list_label(text: str, cues: list[tuple[int, int, Cue]]) -> Cue | None:
     return None
 
 
+def _introducing_label(folded: str, cues: list[tuple[int, int, Cue]]) -> Cue | None:
+    """The cue of a sentence that announces a list ("… who ran the programme:", "The lab is
+    funded by three partners:"): its one relation cue, or its one active verb of a role."""
+    if not folded.rstrip().endswith(":"):
+        return None
+    # Verbs only: a noun ("… with their partners during two years:") names no list.
+    verbs = [cue for _, _, cue in cues if cue.name in _VERB_CUES]
+    if len({cue.predicate for cue in verbs}) == 1:
+        return verbs[0]
+    if verbs:
+        return None
+    active = [cue for cue in _ACTIVE_INDEX.candidates(folded) if cue.pattern.search(folded)]
+    return active[0] if len(active) == 1 else None
+
+
 def _is_list_item(doc: Document, sentence: Sentence) -> bool:
     before = doc.text[max(0, sentence.start - 3) : sentence.start]
     return bool(re.search(r"[-–•]\s*$", before)) or sentence.text[:1] in "-–•"
@@ -373,9 +446,11 @@ def _sentence_relations(
     here: list[Resolved],
     subject: str | None,
     cues: list[tuple[int, int, Cue]],
+    folded: str,
 ) -> list[Relation]:
-    folded = fold(sentence.text)
     found, claimed = _affiliations(doc, sentence, here, folded)
+    found.extend(_qualified_places(doc, sentence, here, folded, claimed))
+    found.extend(_belongings(doc, sentence, here, folded, claimed))
     for index, (start, end, cue) in enumerate(cues):
         limit = cues[index + 1][0] if index + 1 < len(cues) else len(folded)
         objects = [
@@ -397,7 +472,7 @@ def _sentence_relations(
         for r in objects:
             offset = r.mention.start - sentence.start
             locative = _LOCATION_BEFORE.search(folded[max(0, offset - 40) : offset])
-            if r.entity_class == "Place" and locative and cue.predicate in ACTOR_ROLES:
+            if r.entity_class == "Place" and locative and cue.predicate in _WHO_NOT_WHERE:
                 continue  # "… partners throughout France": where, not who
             predicate = _role_override(folded, r, sentence) or cue.predicate
             owners = [owner]
@@ -408,16 +483,81 @@ def _sentence_relations(
             claimed.add(r.mention.start)
     found.extend(_active_voice(doc, sentence, here, folded, claimed))
     owner = _owner(here, sentence, len(folded), subject)
-    owner_named = any(r.key == owner for r in here) or bool(_ANAPHOR.search(folded))
-    for r in here:
-        if r.mention.start in claimed:
-            continue
+    owner_named = any(r.key == owner for r in here) or _points_back(folded)
+    unclaimed = [r for r in here if r.mention.start not in claimed]
+    listed = Counter(r.entity_class for r in unclaimed)
+    for r in unclaimed:
         located = _located_organisation(here, r, folded, sentence)
         if located:
             found.extend(_relation(doc, sentence, located, "locatedIn", r, "based-in", 0.7))
             continue
-        for predicate, rule, confidence in _default_roles(folded, sentence, r, owner_named):
+        roles = _default_roles(folded, sentence, r, owner_named, listed[r.entity_class] > 1)
+        for predicate, rule, confidence in roles:
             found.extend(_relation(doc, sentence, owner, predicate, r, rule, confidence))
+    return found
+
+
+_WHO_NOT_WHERE = ACTOR_ROLES | {"hasBeneficiary"}
+# "other regions in France", "policy labs in Denmark": the place is where those others are.
+_OTHER_PLACES = re.compile(
+    r"\b(?:regions|cities|countries|territories|towns|municipalities|areas|labs|communes"
+    r"|villes|pays|territoires|collectivites|departements|departments|places|sites)"
+    r"\s+(?:in|at|en|a|au|aux|dans|sur|of|de|du|des)\s+(?:the\s+)?$"
+)
+_QUALIFIER_GAP = re.compile(
+    r"^\s*\)?\s*,?\s*(?:which is |qui est )?"
+    r"(?:(?:based|located|headquartered|basee?s?|situee?s?|implantee?s?|installee?s?)\s+)?"
+    r"(?:(?:office|offices|team|lab|unit|programme|program|project|initiative|network|agency"
+    r"|headquarters|studio|branch|campus)\s+)?"
+    r"(?:in|at|a|au|en|dans|of|de|du|d')\s*(?:the\s+)?$"
+)
+
+
+def _qualified_places(
+    doc: Document, sentence: Sentence, here: list[Resolved], folded: str, claimed: set[int]
+) -> list[Relation]:
+    """A place right after what it qualifies: "MindLab in Denmark", "(INSPÉ) de Paris" locate
+    the organisation or initiative; "the inhabitants of Mexico City", "les jeunes de PACA"
+    only say which group. Either way the place is no object of the sentence's cues.
+    """
+    found: list[Relation] = []
+    for before, place in pairwise(here):
+        if place.entity_class != "Place" or before.entity_class not in _QUALIFIED:
+            continue
+        gap = folded[before.mention.end - sentence.start : place.mention.start - sentence.start]
+        if not _QUALIFIER_GAP.match(gap):
+            continue
+        claimed.add(place.mention.start)
+        if before.entity_class != "BeneficiaryGroup":
+            found.extend(_relation(doc, sentence, before.key, "locatedIn", place, "based-in", 0.7))
+    return found
+
+
+_QUALIFIED = ORGANISATION_CLASSES | INITIATIVE_CLASSES | {"Event", "BeneficiaryGroup"}
+_OF_GAP = re.compile(r"^\s*(?:of|de|du|des|d')\s*(?:the\s+|la\s+|l')?$")
+
+
+def _belongings(
+    doc: Document, sentence: Sentence, here: list[Resolved], folded: str, claimed: set[int]
+) -> list[Relation]:
+    """An initiative or a unit named with its organisation: "le Lab de Pôle emploi", "the
+    Booster programme of Unis-Cité" (run by it), "the d.school of Stanford University",
+    "le master … de l'Université de Nîmes" (part of it)."""
+    found: list[Relation] = []
+    for part, whole in pairwise(here):
+        if whole.entity_class not in ORGANISATION_CLASSES or part.mention.start in claimed:
+            continue
+        gap = folded[part.mention.end - sentence.start : whole.mention.start - sentence.start]
+        if not _OF_GAP.match(gap):
+            continue
+        if part.entity_class in INITIATIVE_CLASSES:
+            relation = _relation(doc, sentence, part.key, "operatedBy", whole, "part-of", 0.6)
+        elif part.entity_class in ORGANISATION_CLASSES:
+            relation = _relation(doc, sentence, part.key, "memberOf", whole, "part-of", 0.6)
+        else:
+            continue
+        found.extend(relation)
+        claimed.add(whole.mention.start)
     return found
 
 
@@ -426,12 +566,14 @@ def _active_voice(
 ) -> list[Relation]:
     """ACTOR verb INITIATIVE, with nothing named between actor and verb."""
     found: list[Relation] = []
-    for cue in ACTIVE_CUES:
-        for match in cue.finditer(folded):
+    for cue in _ACTIVE_INDEX.candidates(folded):
+        for match in cue.pattern.finditer(folded):
             actors = [r for r in here if r.mention.end - sentence.start <= match.start()]
             after = [r for r in here if r.mention.start - sentence.start >= match.end()]
             if not actors or not after or actors[-1].entity_class not in ACTOR_CLASSES:
                 continue
+            if _PASSIVE_AFTER.match(folded, match.end()):
+                continue  # "financé par …" (folded: "finance par") is the passive voice
             gap = folded[actors[-1].mention.end - sentence.start : match.start()]
             target = after[0]
             between = folded[match.end() : target.mention.start - sentence.start]
@@ -500,9 +642,55 @@ def _located_organisation(
     return before[-1].key if _BASED_IN.match(gap) else None
 
 
+class CueIndex:
+    """Which cues a sentence can match, from the runs of letters it contains.
+
+    Every cue alternative holds a literal word of three letters or more (`literal_words`),
+    and such a word always lies inside one run of ``[a-z']`` letters of the folded text: so
+    the cues worth running are those with a word inside one of the sentence's runs. What each
+    run contains is worked out once per process (a text's vocabulary is small), which makes
+    the prefilter one regex pass per sentence instead of one search per cue.
+
+    Parameters
+    ----------
+    cues : tuple of Cue
+
+    Examples
+    --------
+    >>> names = [c.name for c in CueIndex(CUES).candidates("it was co-financed by the city")]
+    >>> "funded-by" in names, "took-part-in" in names
+    (True, False)
+    """
+
+    _RUN = re.compile(r"[a-z']{3,}")
+
+    def __init__(self, cues: tuple[Cue, ...]) -> None:
+        self.cues = cues
+        self._words = [(w, i) for i, c in enumerate(cues) for w in literal_words(c.pattern.pattern)]
+        self._runs: dict[str, frozenset[int]] = {}
+
+    def _of_run(self, run: str) -> frozenset[int]:
+        found = self._runs.get(run)
+        if found is None:
+            found = frozenset(i for w, i in self._words if w in run)
+            self._runs[run] = found
+        return found
+
+    def candidates(self, folded: str) -> list[Cue]:
+        """The cues whose literal words occur in `folded`, in their declared order."""
+        hits: set[int] = set()
+        for run in set(self._RUN.findall(folded)):
+            hits |= self._of_run(run)
+        return [self.cues[i] for i in sorted(hits)]
+
+
 def _cue_matches(folded: str) -> list[tuple[int, int, Cue]]:
     """The cue phrases of a sentence, leftmost-longest and not overlapping."""
-    matches = [(m.start(), m.end(), cue) for cue in CUES for m in cue.finditer(folded)]
+    matches = [
+        (m.start(), m.end(), cue)
+        for cue in _CUE_INDEX.candidates(folded)
+        for m in cue.pattern.finditer(folded)
+    ]
     matches.sort(key=lambda item: (item[0], -item[1]))
     kept: list[tuple[int, int, Cue]] = []
     for item in matches:
@@ -537,7 +725,7 @@ def _role_override(folded: str, r: Resolved, sentence: Sentence) -> str | None:
 
 
 def _default_roles(
-    folded: str, sentence: Sentence, r: Resolved, owner_named: bool
+    folded: str, sentence: Sentence, r: Resolved, owner_named: bool, listed: bool = False
 ) -> list[tuple[str, str, float]]:
     """Relations implied without a cue: methods, groups served, places, events, stakeholders."""
     offset = r.mention.start - sentence.start
@@ -545,14 +733,15 @@ def _default_roles(
     if override and r.entity_class in OBJECT_CLASSES[override]:
         return [(override, "as-role", 0.85)]
     if r.entity_class == "Method":
+        if _METHOD_WORDS.search(folded):
+            return [("usesMethod", "method-cue", 0.7)]
+        # A list of methods is a statement of the methods used, not a word in passing.
         return [
-            (
-                "usesMethod",
-                "method-cue" if _METHOD_WORDS.search(folded) else "method-mention",
-                0.7 if _METHOD_WORDS.search(folded) else 0.5,
-            )
+            ("usesMethod", "method-list", 0.6) if listed else ("usesMethod", "method-mention", 0.5)
         ]
     if r.entity_class == "BeneficiaryGroup":
+        if listed:  # "vulnerable people (poor, elderly, immigrants…)"
+            return [("hasBeneficiary", "group-list", 0.6)]
         return [("hasBeneficiary", "group-mention", 0.5)]
     if r.entity_class == "Event":
         return [("participatedIn", "event-mention", 0.5)]
@@ -560,6 +749,7 @@ def _default_roles(
         r.entity_class == "Place"
         and owner_named  # "à Saint-Etienne" in a sentence about someone else is not a location
         and _LOCATION_BEFORE.search(folded[max(0, offset - 40) : offset])
+        and not _OTHER_PLACES.search(folded[max(0, offset - 40) : offset])
     ):
         return [("locatedIn", "in-place", 0.6)]
     if r.entity_class in ACTOR_CLASSES - {"Person"} and _PARTNER_SECTIONS.search(
@@ -571,7 +761,7 @@ def _default_roles(
 
 _LEADER_WORDS = re.compile(
     r"\b(?:director|head|manager|coordinator|leader|directeur|directrice|responsable"
-    r"|coordinat\w*|pilote|animat\w*)\b"
+    r"|coordinat\w*|pilote|animat\w*|chef|cheffe|lead)\b"
 )
 _FOUNDER_WORDS = re.compile(r"\b(?:co-?)?(?:fondat\w*|found\w*)")
 
@@ -645,6 +835,8 @@ def authority_key(place_key: str) -> str:
 
 def authority_entity(place: Entity) -> Entity:
     """The local authority of a place, named like it."""
-    authority = Entity(authority_key(place.key), "LocalAuthority", place.label, place.label_lang)
-    authority.docs = set(place.docs)
-    return authority
+    return Entity(authority_key(place.key), "LocalAuthority", place.label, place.label_lang)
+
+
+_CUE_INDEX = CueIndex(CUES)
+_ACTIVE_INDEX = CueIndex(ACTIVE_CUES)

@@ -52,6 +52,25 @@ def _variant_key(key: str) -> str:
     return " ".join(words).replace(" - ", "-")
 
 
+def _short_forms(doc_mentions: list[Mention]) -> list[tuple[str, str]]:
+    """Pairs (short key, full key) of one document where a name of three words or more is
+    the end of a longer name of the same class: "Office of Personnel Management" after
+    "United States Office of Personnel Management"."""
+    names = {
+        (m.key, m.entity_class)
+        for m in doc_mentions
+        if m.entity_class != "?" and not m.key.startswith("ref:")
+    }
+    pairs = []
+    for short, cls in names:
+        if len(short.split()) < 3:
+            continue
+        for full, full_cls in names:
+            if full_cls == cls and full != short and full.endswith(" " + short):
+                pairs.append((short, full))
+    return pairs
+
+
 def resolve_entities(
     documents: list[Document],
     mentions: dict[str, list[Mention]],
@@ -88,6 +107,9 @@ def resolve_entities(
             groups.union(known, m.key)
         if m.key.startswith("ref:"):
             groups.union(m.key, _variant_key(label_key(m.surface)))
+    for doc in documents:
+        for short, full in _short_forms(mentions.get(doc.doc_id, [])):
+            groups.union(full, short)
     by_group: dict[str, list[Mention]] = defaultdict(list)
     for m in all_mentions:
         by_group[groups.find(m.key)].append(m)
@@ -112,8 +134,9 @@ def _make_entity(
         entity = Entity(
             key, entry.entity_class, entry.label, entry.lang or "en", wikidata=entry.wikidata
         )
+        used = {label_key(m.surface) for m in group}
         for surface, lang in entry.alt_labels:
-            if any(label_key(surface) == label_key(m.surface) for m in group):
+            if label_key(surface) in used:
                 entity.add_alias(surface, lang or entity.label_lang)
     else:
         votes = Counter(m.entity_class for m in group if m.entity_class != "?")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from .model import Sentence
 
@@ -90,6 +91,7 @@ _ARTICLES = re.compile(
 _POSSESSIVE = re.compile(r"(?:'s|s')$")
 
 
+@lru_cache(maxsize=1 << 16)  # a corpus names the same things again and again
 def label_key(surface: str) -> str:
     """Return the matching key of a name: folded, without leading article or possessive.
 

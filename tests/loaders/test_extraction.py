@@ -64,14 +64,18 @@ def test_shared_partners_names_each_expected_partner_once(store) -> None:
 
 
 def test_cue_prefilter_never_hides_a_match(extraction: Extraction) -> None:
-    from labatlas.loaders.relations import ACTIVE_CUES, CUES
+    from labatlas.loaders.relations import ACTIVE_CUES, CUES, CueIndex
     from labatlas.loaders.text import fold
 
     sentences = [fold(s.text) for d in extraction.documents for s in d.sentences]
-    for cue in CUES + ACTIVE_CUES:
-        for sentence in sentences:
+    sentences.append("the lab was co-financed by the city and run in partenariat with it")
+    indexes = CueIndex(CUES), CueIndex(ACTIVE_CUES)
+    for sentence in sentences:
+        candidates = {c.name for index in indexes for c in index.candidates(sentence)}
+        for cue in CUES + ACTIVE_CUES:
             full = [m.span() for m in cue.pattern.finditer(sentence)]
             assert [m.span() for m in cue.finditer(sentence)] == full, (cue.name, sentence)
+            assert not full or cue.name in candidates, (cue.name, sentence)
 
 
 def test_general_patterns_on_a_text_outside_the_corpus() -> None:
@@ -96,3 +100,52 @@ def test_general_patterns_on_a_text_outside_the_corpus() -> None:
         (lab, "diffusedTo", "Toulouse"),
         (lab, "operatedBy", "Marie Dupont"),
     } <= facts
+
+
+FRENCH_POST = """mai 3 2019
+
+Le Lab des Possibles, un an après
+
+Billet publié par Léa B.
+
+Ouvert en 2018 à Brest, le Lab des Possibles est porté par la Direction de l'innovation \
+publique du Finistère (DIPF) et financé par la Fondation de France. Ses bénéficiaires sont \
+les aidants familiaux et les agents d'accueil.
+
+Cette année, voici l'équipe qui a animé le Lab des Possibles :
+
+  • Hugo Martin, designer de l'agence Les Fabricants
+  • Léa Bernard, sociologue
+"""
+
+
+def test_how_french_posts_are_written(tmp_path) -> None:
+    """A post invented for this test: names in sentence case and their acronym, groups the
+    reference data does not know, a list of people announced by a verb and a colon."""
+    from labatlas.loaders.pipeline import extract_corpus
+
+    path = tmp_path / "post.txt"
+    path.write_text(FRENCH_POST, encoding="utf-8")
+    ex = extract_corpus([path])
+    names = {
+        k: {e.label} | {a for v in e.alt_labels.values() for a in v} for k, e in ex.entities.items()
+    }
+    facts = {
+        (ex.entities[r.subject].label, r.predicate, a)
+        for r in ex.relations
+        for a in names[r.object]
+    }
+    lab = "Lab des Possibles"
+    assert {
+        (lab, "operatedBy", "DIPF"),
+        (lab, "operatedBy", "Direction de l'innovation publique du Finistère"),
+        (lab, "fundedBy", "Fondation de France"),
+        (lab, "locatedIn", "Brest"),
+        (lab, "hasBeneficiary", "agents d'accueil"),
+        (lab, "operatedBy", "Hugo Martin"),
+        (lab, "operatedBy", "Léa Bernard"),
+        ("Hugo Martin", "memberOf", "Les Fabricants"),
+    } <= facts
+    assert ex.entities[next(k for k, v in names.items() if "Les Fabricants" in v)].entity_class == (
+        "Company"
+    )
