@@ -21,6 +21,17 @@ STORE_OPTION = click.option(
 )
 
 
+# The syntax names graph.importer.detect_format reads (kept literal so that --help does not
+# import pyoxigraph; tests/graph/test_import.py checks they agree).
+RDF_SYNTAX_OPTION = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("ttl", "nt", "nq", "trig", "jsonld", "rdfxml")),
+    default=None,
+    help="Syntax of the files (default: from each file's extension; .gz is read too).",
+)
+
+
 CURATION_OPTION = click.option(
     "--curation",
     type=click.Path(dir_okay=False, path_type=Path),

@@ -8,14 +8,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from labatlas.cli_common import STORE_OPTION, fail_cleanly
+from labatlas.cli_common import RDF_SYNTAX_OPTION, STORE_OPTION, fail_cleanly
 
 if TYPE_CHECKING:
     from .importer import ImportedFile, ImportProgress
 
 # Files smaller than this load in a second or two: no progress lines for them.
 PROGRESS_MIN_BYTES = 8 * 1024 * 1024
-_FORMAT_CHOICES = ("ttl", "nt", "nq", "trig", "jsonld", "rdfxml")
 
 
 @click.command("import")
@@ -27,13 +26,7 @@ _FORMAT_CHOICES = ("ttl", "nt", "nq", "trig", "jsonld", "rdfxml")
     help="Named graph for the triples of every FILE (default: one graph per file, "
     ".../graph/import/NAME).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(_FORMAT_CHOICES),
-    default=None,
-    help="Syntax of the files (default: from each file's extension; .gz is read too).",
-)
+@RDF_SYNTAX_OPTION
 @STORE_OPTION
 @click.option("--quiet", "-q", is_flag=True, help="Print no progress or summary.")
 @fail_cleanly

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import NamedNode, RdfFormat, Store, parse
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse
 
 from .rdf import Namespaces, slugify
 from .store import StoreError, default_store_path, ontology_files
@@ -322,6 +322,44 @@ def _remove_replaced_graphs(store: Store, sources: list[ImportSource]) -> None:
     for name, node in replaced.items():
         if name in existing:
             store.remove_graph(node)
+
+
+def read_rdf_file(path: Path, fmt: str | None = None) -> list[Quad]:
+    """Parse one RDF file (any syntax `labatlas import` reads, gzipped or not) into quads.
+
+    Parameters
+    ----------
+    path : Path
+    fmt : str, optional
+        The syntax (see `detect_format`); from the extension when omitted.
+
+    Returns
+    -------
+    list of pyoxigraph.Quad
+        Triples of a graph syntax are in the default graph.
+
+    Raises
+    ------
+    RdfImportError
+        Missing file, unknown syntax, or a syntax error (one line with line and column).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> bad = Path(tempfile.mkdtemp()) / "bad.ttl"
+    >>> _ = bad.write_text('<http://x/a> <http://x/b> "open .\\n')
+    >>> try:
+    ...     read_rdf_file(bad)
+    ... except RdfImportError as err:
+    ...     print(str(err).split(": ", 1)[1])
+    syntax error at line 1, column 27: Unexpected end of file
+    """
+    (source,) = plan_import([path], fmt)
+    with _open_source(source) as handle:
+        try:
+            return list(parse(handle, source.format))
+        except SyntaxError as err:
+            raise _syntax_error(source, err) from err
 
 
 def _named_graphs_in(source: ImportSource) -> list[NamedNode]:

@@ -6,15 +6,16 @@ from pathlib import Path
 
 import click
 
-from labatlas.cli_common import STORE_OPTION, LabatlasError, fail_cleanly
+from labatlas.cli_common import RDF_SYNTAX_OPTION, STORE_OPTION, LabatlasError, fail_cleanly
 
 
 @click.command()
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @STORE_OPTION
 @click.option("--limit", default=50, show_default=True, help="Print at most this many lines.")
+@RDF_SYNTAX_OPTION
 @fail_cleanly
-def validate(file: Path | None, store_dir: Path | None, limit: int) -> None:
+def validate(file: Path | None, store_dir: Path | None, limit: int, fmt: str | None) -> None:
     """Check the store, or any RDF FILE, against the labatlas SHACL shapes (pySHACL).
 
     Prints one line per violation with the label of the faulty node; exits with 1 when the
@@ -29,7 +30,7 @@ def validate(file: Path | None, store_dir: Path | None, limit: int) -> None:
     )
 
     try:
-        data = file_graph(file) if file else store_graph(open_store(store_dir))
+        data = file_graph(file, fmt) if file else store_graph(open_store(store_dir))
         report = validate_graph(data)
     except ValidationInputError as err:
         raise LabatlasError(str(err)) from err

@@ -13,17 +13,6 @@ from rdflib.namespace import SH
 from .export import _data_quads, store_base
 from .rdf import PREFIXES, Namespaces
 
-_RDFLIB_FORMATS = {
-    ".ttl": "turtle",
-    ".nt": "nt",
-    ".trig": "trig",
-    ".nq": "nquads",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".rdf": "xml",
-    ".owl": "xml",
-}
-
 
 class ValidationInputError(ValueError):
     """A file to validate cannot be read (the message names it and says why)."""
@@ -84,31 +73,22 @@ def store_graph(store: Store) -> rdflib.Graph:
     return rdflib.Graph().parse(data=data, format="nt")
 
 
-def file_graph(path: Path) -> rdflib.Graph:
-    """Read any RDF file (format from its suffix), merging the graphs of a dataset.
+def file_graph(path: Path, fmt: str | None = None) -> rdflib.Graph:
+    """Read any RDF file `labatlas import` reads (syntax `fmt` or from its suffix), graphs merged.
 
     Raises
     ------
     ValidationInputError
-        Missing file, unknown suffix or a syntax error.
+        Missing file, unknown suffix or a syntax error (with line and column).
     """
-    fmt = _RDFLIB_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        known = ", ".join(sorted(_RDFLIB_FORMATS))
-        raise ValidationInputError(f"{path}: unknown RDF format (suffix one of {known})")
-    if not path.is_file():
-        raise ValidationInputError(f"{path}: no such file")
+    from .importer import RdfImportError, read_rdf_file
+
     try:
-        if fmt in ("trig", "nquads", "json-ld"):
-            dataset = rdflib.Dataset()
-            dataset.parse(path, format=fmt)
-            merged = rdflib.Graph()
-            for s, p, o, _ in dataset.quads((None, None, None, None)):
-                merged.add((s, p, o))
-            return merged
-        return rdflib.Graph().parse(path, format=fmt)
-    except Exception as err:  # rdflib raises many parser-specific classes
-        raise ValidationInputError(f"{path}: cannot parse as {fmt} ({err})") from err
+        quads = read_rdf_file(path, fmt)
+    except RdfImportError as err:
+        raise ValidationInputError(str(err)) from err
+    triples = sorted({quad.triple for quad in quads}, key=str)
+    return rdflib.Graph().parse(data=serialize(triples, format=RdfFormat.N_TRIPLES), format="nt")
 
 
 def _label(graph: rdflib.Graph, node: rdflib.term.Node) -> str:

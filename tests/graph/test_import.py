@@ -319,3 +319,16 @@ def test_importing_an_export_of_a_built_store_answers_as_the_original(
             expected = _api_rows(original, name, params)
             assert expected or params, f"{name}: the whole graph answers nothing"
             assert _api_rows(copy, name, params) == expected, f"{name} {params} after {fmt}"
+
+
+def test_the_format_option_offers_exactly_the_syntaxes_the_importer_reads() -> None:
+    from labatlas.cli_common import RDF_SYNTAX_OPTION
+    from labatlas.graph.importer import FORMAT_CHOICES
+
+    @RDF_SYNTAX_OPTION
+    def command(fmt: str | None) -> None: ...
+
+    (option,) = command.__click_params__
+    assert tuple(option.type.choices) == FORMAT_CHOICES
+    for choice in FORMAT_CHOICES:
+        importer.detect_format(Path("x.data"), choice)  # each is a syntax the importer knows

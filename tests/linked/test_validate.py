@@ -152,3 +152,30 @@ def test_cli_validate_store_and_broken_file(built_store: Path, tmp_path: Path, s
     assert any(line.startswith("Violation: SIILAB <") for line in bad.output.splitlines())
     missing = runner.invoke(main, ["validate", str(tmp_path / "none.ttl")])
     assert missing.exit_code == 1 and "no such file" in missing.output
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "where"),
+    [
+        ("cut.ttl", '@prefix ex: <http://x/> .\nex:a ex:b "open .\n', "line 2, column "),
+        ("cut.jsonld", '{"@id": "http://x/a",\n "http://x/b": [1, 2\n', "line 3, column "),
+    ],
+)
+def test_cli_validate_malformed_file_is_one_line_with_line_and_column(
+    tmp_path: Path, name: str, text: str, where: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1, result.output
+    assert str(path) in result.output and f"syntax error at {where}" in result.output
+
+
+def test_cli_validate_reads_a_file_of_another_extension_with_format(tmp_path: Path) -> None:
+    path = tmp_path / "data.txt"
+    path.write_text("<http://x/a> <http://x/b> <http://x/c> .\n")
+    unknown = CliRunner().invoke(main, ["validate", str(path)])
+    assert unknown.exit_code == 1 and "unknown extension '.txt'" in unknown.output
+    result = CliRunner().invoke(main, ["validate", "--format", "nt", str(path)])
+    assert result.exit_code == 0 and "conforms (1 triples checked)" in result.output
