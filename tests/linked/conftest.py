@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pytest
+
+from labatlas.queries.format import term_text
 
 VIRTUOSO = shutil.which("virtuoso-t")
 
@@ -107,3 +110,22 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
             process.kill()
             process.wait(10)
         log.close()
+
+
+def comparable_rows(rows: tuple[tuple[object, ...], ...]) -> list[tuple[str, ...]]:
+    """Rows as sorted tuples of lexical forms; concatenated lists compared as sets."""
+
+    def cell(value: object) -> str:
+        text = "" if value is None else term_text(value) if not isinstance(value, str) else value
+        if " | " in text:
+            return " | ".join(sorted(text.split(" | ")))
+        return _number(text)
+
+    return sorted(tuple(cell(v) for v in row) for row in rows)
+
+
+def _number(text: str) -> str:
+    """Decimals as Virtuoso and Oxigraph write them differ in form (0.5, 5.0e-1), not value."""
+    if re.fullmatch(r"-?\d+\.\d*(e-?\d+)?|-?\d+e-?\d+", text, re.IGNORECASE):
+        return f"{float(text):.6g}"
+    return text

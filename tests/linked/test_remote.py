@@ -26,7 +26,7 @@ from labatlas.queries import find_entity, library, load_query, run_query
 from labatlas.queries.format import term_text
 from labatlas.queries.library import bind_values
 
-from .conftest import Virtuoso, free_port
+from .conftest import Virtuoso, comparable_rows, free_port
 
 PUSHED = "urn:labatlas:test:gsp"
 
@@ -114,25 +114,6 @@ def _example_params(example: str) -> dict[str, str]:
     return dict(re.findall(r"--param (\w+)=(\S+)", example))
 
 
-def _rows(columns: tuple[str, ...], rows: tuple[tuple[object, ...], ...]) -> list[tuple[str, ...]]:
-    """Rows as sorted tuples of lexical forms; concatenated lists compared as sets."""
-
-    def cell(value: object) -> str:
-        text = "" if value is None else term_text(value) if not isinstance(value, str) else value
-        if " | " in text:
-            return " | ".join(sorted(text.split(" | ")))
-        return _number(text)
-
-    return sorted(tuple(cell(v) for v in row) for row in rows)
-
-
-def _number(text: str) -> str:
-    """Decimals as Virtuoso and Oxigraph write them differ in form (0.5, 5.0e-1), not value."""
-    if re.fullmatch(r"-?\d+\.\d*(e-?\d+)?|-?\d+e-?\d+", text, re.IGNORECASE):
-        return f"{float(text):.6g}"
-    return text
-
-
 # Known gap (issue 7): two-hop-paths finds the same paths on Virtuoso 7.2 but not their
 # sentences: Virtuoso drops the rows of an OPTIONAL whose FILTER EXISTS reads a variable bound
 # outside it, and the forms it does answer make Oxigraph scan every statement (30 s instead of
@@ -159,7 +140,7 @@ def test_every_library_query_answers_on_virtuoso_as_locally(
     local = run_query(store, query, params)
     remote = run_remote_query(Remote(virtuoso.http + "/sparql"), query, params)
     assert remote.columns == local.columns
-    assert _rows(remote.columns, remote.rows) == _rows(local.columns, local.rows)
+    assert comparable_rows(remote.rows) == comparable_rows(local.rows)
     assert local.rows, f"{name} {params}: an empty answer would prove nothing"
 
 
@@ -272,6 +253,4 @@ def test_written_in_parameters_answer_as_substitution_does(
     solutions = store.query(text, use_default_graph_as_union=True)
     columns = tuple(v.value for v in solutions.variables)
     assert columns == local.columns
-    assert _rows(columns, tuple(tuple(row[c] for c in columns) for row in solutions)) == _rows(
-        local.columns, local.rows
-    )
+    assert comparable_rows(tuple(tuple(row) for row in solutions)) == comparable_rows(local.rows)
