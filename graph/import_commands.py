@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,10 +29,20 @@ PROGRESS_MIN_BYTES = 8 * 1024 * 1024
 )
 @RDF_SYNTAX_OPTION
 @STORE_OPTION
+@click.option(
+    "--no-compact",
+    is_flag=True,
+    help="Do not compact the store once loaded: a quicker import, slower queries after it.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print no progress or summary.")
 @fail_cleanly
 def import_command(
-    files: tuple[Path, ...], graph: str | None, fmt: str | None, store_dir: Path | None, quiet: bool
+    files: tuple[Path, ...],
+    graph: str | None,
+    fmt: str | None,
+    store_dir: Path | None,
+    no_compact: bool,
+    quiet: bool,
 ) -> None:
     """Load existing RDF FILES (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML).
 
@@ -43,12 +54,15 @@ def import_command(
 
     sources = plan_import(list(files), fmt, graph)
     progress = None if quiet else _ProgressPrinter()
-    imported = import_files(sources, store_dir, on_progress=progress)
+    started = time.perf_counter()
+    imported = import_files(sources, store_dir, on_progress=progress, compact=not no_compact)
     if progress:
         progress.finish()
     if not quiet:
         for item in imported:
             click.echo(_summary_line(item))
+        steps = "loading" if no_compact else "loading and compacting"
+        click.echo(f"store ready in {time.perf_counter() - started:.1f} s ({steps})")
 
 
 def _summary_line(item: ImportedFile) -> str:

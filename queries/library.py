@@ -185,12 +185,54 @@ def _term(
 def find_entity(store: Store, name: str) -> NamedNode:
     """Return the entity whose label or alias matches `name` (case, accents, articles aside).
 
+    An IRI of the store names itself. Otherwise the distinct label texts are read (one
+    index scan, no entity touched), matched in Python, and only the entities of the labels
+    that match are looked up: at a million triples that is tens of milliseconds, where
+    reading every (entity, label) pair took seconds.
+
     Raises
     ------
     QueryError
         No entity or several have that name; the message lists close matches.
     """
-    return match_entity(_all_labels(store), name)
+    iri = _iri_in_store(store, name)
+    if iri is not None:
+        return iri
+    keyed: dict[str, list[Literal]] = {}
+    for label in _distinct_labels(store):
+        keyed.setdefault(label_key(label.value), []).append(label)
+    key = label_key(name)
+    matches = {entity for entity, _ in _labelled_entities(store, keyed.get(key, []))}
+    if len(matches) == 1:
+        return NamedNode(next(iter(matches)))
+    if matches:
+        raise QueryError(f"'{name}' names several entities: {', '.join(sorted(matches))}")
+    raise QueryError(f"no entity named '{name}'{_close_matches_hint(store, keyed, key)}")
+
+
+def _close_matches_hint(store: Store, keyed: dict[str, list[Literal]], key: str) -> str:
+    """``; close matches: …``: the five closest keys that label an entity (or nothing)."""
+    if not keyed:
+        return ""
+    # Ranked among all label texts, then kept when they label an entity: the five closest
+    # entity labels, as when only entity labels were ranked.
+    ranked = difflib.get_close_matches(key, list(keyed), n=len(keyed), cutoff=0.6)
+    candidates = [label for close in ranked for label in keyed[close]]
+    named = {label for _, label in _labelled_entities(store, candidates)}
+    shown = [next((t.value for t in keyed[c] if t.value in named), None) for c in ranked]
+    hint = [text for text in shown if text is not None][:5]
+    return f"; close matches: {', '.join(hint)}" if hint else ""
+
+
+def _iri_in_store(store: Store, name: str) -> NamedNode | None:
+    """`name` as an IRI when it is one and the store says something about it."""
+    if not re.match(r"^[a-z][\w+.-]*://\S+$", name):
+        return None
+    try:
+        iri = NamedNode(name)
+    except ValueError:
+        return None
+    return iri if next(store.quads_for_pattern(iri, None, None), None) is not None else None
 
 
 def match_entity(labelled: Iterable[tuple[str, str]], name: str) -> NamedNode:
@@ -223,16 +265,40 @@ def match_entity(labelled: Iterable[tuple[str, str]], name: str) -> NamedNode:
     raise QueryError(f"no entity named '{name}'{hint}")
 
 
-def _all_labels(store: Store) -> list[tuple[str, str]]:
-    query = """
+_LABEL_PREFIXES = """
     PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
     PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
     PREFIX la: <https://w3id.org/labatlas/ontology#>
-    SELECT DISTINCT ?entity ?label WHERE {
-      { ?entity rdfs:label ?label } UNION { ?entity skos:altLabel ?label }
-      FILTER NOT EXISTS { ?entity a la:SourceDocument }
+"""
+
+
+def _distinct_labels(store: Store) -> list[Literal]:
+    """Every label and alias text of the store, once (labels of anything, even documents)."""
+    query = (
+        _LABEL_PREFIXES
+        + """
+    SELECT DISTINCT ?label WHERE { { ?e rdfs:label ?label } UNION { ?e skos:altLabel ?label } }
+    """
+    )
+    solutions = store.query(query, use_default_graph_as_union=True)
+    return [row[0] for row in solutions if isinstance(row[0], Literal)]
+
+
+def _labelled_entities(store: Store, labels: list[Literal]) -> list[tuple[str, str]]:
+    """The (entity IRI, label) pairs of these label texts; documents and terms of la: aside."""
+    if not labels:
+        return []
+    values = " ".join(str(label) for label in labels)
+    query = (
+        _LABEL_PREFIXES
+        + f"""
+    SELECT DISTINCT ?entity ?label WHERE {{
+      VALUES ?label {{ {values} }}
+      {{ ?entity rdfs:label ?label }} UNION {{ ?entity skos:altLabel ?label }}
       FILTER(isIRI(?entity) && !STRSTARTS(STR(?entity), STR(la:)))
-    }"""
+      FILTER NOT EXISTS {{ ?entity a la:SourceDocument }}
+    }}"""
+    )
     solutions = store.query(query, use_default_graph_as_union=True)
     return [(row["entity"].value, row["label"].value) for row in solutions]
 

@@ -215,6 +215,22 @@ def test_files_with_blank_nodes_are_never_split(
     assert len(subjects) == 1  # one blank node, as in the file
 
 
+def test_compacting_after_the_load_changes_no_quad(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 1)  # two pieces, two sorted runs
+    lines = [f'<{EX}s{i % 50}> <{EX}p{i % 7}> "{i}" <{EX}g{i % 3}> .\n' for i in range(600)]
+    path = tmp_path / "runs.nq"
+    path.write_text("".join(lines), encoding="utf-8")
+    stores = {}
+    for flags in ([], ["--no-compact"]):
+        stores[bool(flags)] = tmp_path / f"store{len(flags)}"
+        code, out, _ = _cli("import", str(path), "--store", str(stores[bool(flags)]), *flags)
+        assert code == 0 and "store ready in" in out
+    data = [{q for q in _quads(store) if q.graph_name != ONTOLOGY} for store in stores.values()]
+    assert data[0] == data[1] and len(data[0]) == 600  # the ontology's blank nodes differ
+
+
 def test_a_second_import_into_the_same_store_at_once_is_refused(tmp_path: Path) -> None:
     (tmp_path / "a.ttl").write_text(TURTLE, encoding="utf-8")
     with (tmp_path / ".store.lock").open("w") as held:

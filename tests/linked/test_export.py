@@ -153,3 +153,89 @@ def test_ontology_header_carries_version_creator_license(store, tmp_path: Path) 
         DCTERMS.license,
     ):
         assert graph.value(onto, predicate) is not None, predicate
+
+
+def _tricky_store() -> Store:
+    """Terms whose text could trip a line-based export: repeats, prefixes, escapes."""
+    from pyoxigraph import BlankNode, Literal, NamedNode, Quad
+
+    base = "https://w3id.org/labatlas/"
+    lab, label = NamedNode(base + "id/initiative/lab"), NamedNode(RDFS_LABEL)
+    doc1, doc2 = NamedNode(base + "graph/doc/one"), NamedNode(base + "graph/doc/two")
+    note = NamedNode(base + "ontology#note")
+    statements = [
+        Quad(lab, label, Literal("Lab"), doc1),
+        Quad(lab, label, Literal("Lab"), doc2),  # the same fact from a second document
+        Quad(lab, label, Literal("Lab", language="en"), doc1),
+        Quad(lab, label, Literal("Lab", language="fr"), doc2),
+        Quad(lab, note, Literal(f'says "<{base}id/actor/x>"\nand\té'), doc1),
+        Quad(lab, note, NamedNode(base + "id/actor/x"), doc2),
+        Quad(BlankNode("b1"), note, lab, doc1),
+        Quad(
+            NamedNode(base + "id/initiative/la"),
+            note,
+            Literal("10", datatype=NamedNode(XSD_INTEGER)),
+            doc2,
+        ),
+        Quad(NamedNode(base + "id/initiative/lab2"), note, lab),  # default graph
+        Quad(lab, note, Literal("ontology only"), NamedNode(base + "graph/ontology")),
+    ]
+    store = Store()
+    store.extend(statements)
+    return store
+
+
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+
+
+def test_n_triples_export_is_each_data_triple_once_in_text_order(tmp_path: Path) -> None:
+    store = _tricky_store()
+    out = tmp_path / "tricky.nt"
+    count = export_store(store, out, "nt")
+    ontology = "https://w3id.org/labatlas/graph/ontology"
+    triples = {q.triple for q in store if getattr(q.graph_name, "value", "") != ontology}
+    expected = "".join(f"{t} .\n" for t in sorted(triples, key=str))
+    assert out.read_text(encoding="utf-8") == expected
+    assert count == len(triples) == 8
+
+
+def test_trig_export_keeps_each_quad_once(tmp_path: Path) -> None:
+    from pyoxigraph import parse
+
+    store = _tricky_store()
+    out = tmp_path / "tricky.trig"
+    assert export_store(store, out, "trig") == 9
+    reread = list(parse(path=str(out), format=RdfFormat.TRIG))
+    assert len(reread) == 9
+    ontology = "https://w3id.org/labatlas/graph/ontology"
+    expected = {q for q in store if getattr(q.graph_name, "value", "") != ontology}
+    assert set(reread) == expected
+
+
+def test_base_moves_iris_but_not_text_that_quotes_them(tmp_path: Path) -> None:
+    out = tmp_path / "portal.nt"
+    export_store(_tricky_store(), out, "nt", publish_base="https://data.example.org/")
+    text = out.read_text(encoding="utf-8")
+    assert "<https://data.example.org/id/initiative/lab> " in text
+    assert "<https://data.example.org/id/actor/x> ." in text
+    assert 'says \\"<https://w3id.org/labatlas/id/actor/x>\\"' in text  # a literal, unmoved
+    assert "<https://w3id.org/labatlas/ontology#note>" in text
+
+
+def test_description_counts_match_a_count_of_the_terms(tmp_path: Path) -> None:
+    store = _tricky_store()
+    out = tmp_path / "described.nt"
+    export_store(store, out, "nt", description=FIXED)
+    graph = rdflib.Graph().parse(out, format="nt")
+    dataset = rdflib.URIRef("https://w3id.org/labatlas/dataset")
+    data = {
+        t
+        for t in graph
+        if not str(t[0]).startswith("https://w3id.org/labatlas/dataset")
+        and t[0] != graph.value(dataset, DCTERMS.creator)
+    }
+    assert int(graph.value(dataset, VOID.triples)) == len(data) == 8
+    assert int(graph.value(dataset, VOID.distinctSubjects)) == len({t[0] for t in data})
+    assert int(graph.value(dataset, VOID.distinctObjects)) == len({t[2] for t in data})
+    assert int(graph.value(dataset, VOID.properties)) == len({t[1] for t in data})
