@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import re._constants as _regex_constants
-import re._parser as _regex_parser
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
@@ -21,7 +19,7 @@ from .model import (
     Relation,
     Sentence,
 )
-from .text import fold
+from .text import fold, required_words
 
 _ORGS = ORGANISATION_CLASSES | INITIATIVE_CLASSES
 _PLACE_OR_INITIATIVE = INITIATIVE_CLASSES | {"Place"}
@@ -644,54 +642,6 @@ def _located_organisation(
     return before[-1].key if _BASED_IN.match(gap) else None
 
 
-_WORD_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz'")
-
-
-def required_words(pattern: str) -> frozenset[str] | None:
-    """Words of three letters or more one of which every match of `pattern` contains.
-
-    Read from the parsed regex: a run of literal letters outside any optional part is in
-    every match; so is one word of each alternative of a group that cannot be skipped. Of
-    the sets a pattern offers, the one with the longest shortest word is kept: "initiative"
-    rules out more sentences than "the". None when the pattern offers no such set.
-
-    Examples
-    --------
-    >>> sorted(required_words(r"\\b(?:co-?)?(?:funded|financed)(?: \\w+)? (?:by|with)\\b"))
-    ['financed', 'funded']
-    >>> sorted(required_words(r"\\bunder the\\b|\\bsous (?:la|le) tutelle\\b"))
-    ['tutelle', 'under']
-    >>> required_words(r"\\b(?:a|au) (?:de|du)\\b") is None
-    True
-    """
-    return _required(_regex_parser.parse(pattern))
-
-
-def _required(items: _regex_parser.SubPattern, prefix: str = "") -> frozenset[str] | None:
-    """The best word set of a parsed sequence; `prefix`: letters right before it."""
-    options: list[frozenset[str]] = []
-    run = prefix
-    for op, av in [*items, (None, None)]:  # a sentinel ends the last run of letters
-        if op is _regex_constants.LITERAL and chr(av) in _WORD_LETTERS:
-            run += chr(av)
-            continue
-        if len(run) >= 3:
-            options.append(frozenset({run}))
-        inner: list[frozenset[str] | None] = []
-        if op is _regex_constants.BRANCH:
-            # The parser moves the common start of alternatives before them ("f(?:unded|
-            # inanced)"): each alternative goes on from the letters just read.
-            inner = [_required(alternative, run) for alternative in av[1]]
-        elif op is _regex_constants.SUBPATTERN:
-            inner = [_required(av[-1], run)]
-        elif op in (_regex_constants.MAX_REPEAT, _regex_constants.MIN_REPEAT) and av[0] >= 1:
-            inner = [_required(av[2])]
-        if inner and all(inner):
-            options.append(frozenset().union(*inner))
-        run = ""
-    return max(options, key=lambda words: (min(map(len, words)), -len(words)), default=None)
-
-
 class CueIndex:
     """Which cues a sentence can match, from the runs of letters it contains.
 
@@ -718,25 +668,32 @@ class CueIndex:
     def __init__(self, cues: tuple[Cue, ...]) -> None:
         self.cues = cues
         self._words = [
-            (w, i)
+            (w, 1 << i)
             for i, c in enumerate(cues)
             for w in sorted(required_words(c.pattern.pattern) or literal_words(c.pattern.pattern))
         ]
-        self._runs: dict[str, frozenset[int]] = {}
+        self._runs: dict[str, int] = {}  # a run of letters → the bits of the cues it may start
+        self._lists: dict[int, tuple[Cue, ...]] = {}  # bits → the cues, in declared order
 
-    def _of_run(self, run: str) -> frozenset[int]:
-        found = self._runs.get(run)
-        if found is None:
-            found = frozenset(i for w, i in self._words if w in run)
-            self._runs[run] = found
+    def _of_run(self, run: str) -> int:
+        found = 0
+        for word, bit in self._words:
+            if word in run:
+                found |= bit
+        self._runs[run] = found
         return found
 
-    def candidates(self, folded: str) -> list[Cue]:
+    def candidates(self, folded: str) -> tuple[Cue, ...]:
         """The cues whose required words occur in `folded`, in their declared order."""
-        hits: set[int] = set()
+        known = self._runs.get
+        bits = 0
         for run in set(self._RUN.findall(folded)):
-            hits |= self._of_run(run)
-        return [self.cues[i] for i in sorted(hits)]
+            found = known(run)
+            bits |= self._of_run(run) if found is None else found
+        cues = self._lists.get(bits)
+        if cues is None:
+            cues = self._lists[bits] = tuple(c for i, c in enumerate(self.cues) if bits >> i & 1)
+        return cues
 
 
 def _cue_matches(folded: str) -> list[tuple[int, int, Cue]]:

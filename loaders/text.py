@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import re._constants as _regex_constants
+import re._parser as _regex_parser
 import unicodedata
 from functools import lru_cache
 
@@ -363,3 +365,51 @@ def detect_language(text: str) -> str:
     french = sum(w in _FRENCH_WORDS for w in words)
     english = sum(w in _ENGLISH_WORDS for w in words)
     return "fr" if french > english else "en"
+
+
+_WORD_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz'")
+
+
+def required_words(pattern: str) -> frozenset[str] | None:
+    """Words of three letters or more one of which every match of `pattern` contains.
+
+    Read from the parsed regex: a run of literal letters outside any optional part is in
+    every match; so is one word of each alternative of a group that cannot be skipped. Of
+    the sets a pattern offers, the one with the longest shortest word is kept: "initiative"
+    rules out more sentences than "the". None when the pattern offers no such set.
+
+    Examples
+    --------
+    >>> sorted(required_words(r"\\b(?:co-?)?(?:funded|financed)(?: \\w+)? (?:by|with)\\b"))
+    ['financed', 'funded']
+    >>> sorted(required_words(r"\\bunder the\\b|\\bsous (?:la|le) tutelle\\b"))
+    ['tutelle', 'under']
+    >>> required_words(r"\\b(?:a|au) (?:de|du)\\b") is None
+    True
+    """
+    return _required(_regex_parser.parse(pattern))
+
+
+def _required(items: _regex_parser.SubPattern, prefix: str = "") -> frozenset[str] | None:
+    """The best word set of a parsed sequence; `prefix`: letters right before it."""
+    options: list[frozenset[str]] = []
+    run = prefix
+    for op, av in [*items, (None, None)]:  # a sentinel ends the last run of letters
+        if op is _regex_constants.LITERAL and chr(av) in _WORD_LETTERS:
+            run += chr(av)
+            continue
+        if len(run) >= 3:
+            options.append(frozenset({run}))
+        inner: list[frozenset[str] | None] = []
+        if op is _regex_constants.BRANCH:
+            # The parser moves the common start of alternatives before them ("f(?:unded|
+            # inanced)"): each alternative goes on from the letters just read.
+            inner = [_required(alternative, run) for alternative in av[1]]
+        elif op is _regex_constants.SUBPATTERN:
+            inner = [_required(av[-1], run)]
+        elif op in (_regex_constants.MAX_REPEAT, _regex_constants.MIN_REPEAT) and av[0] >= 1:
+            inner = [_required(av[2])]
+        if inner and all(inner):
+            options.append(frozenset().union(*inner))
+        run = ""
+    return max(options, key=lambda words: (min(map(len, words)), -len(words)), default=None)
