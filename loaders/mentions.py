@@ -504,7 +504,9 @@ def _context_class(sentence: str, start: int, end: int) -> str | None:
     return None
 
 
-_BEFORE_WORD = re.compile(r"([a-z][\w-]*)\s+$")
+# The last word before `end` with the spaces after it, `([a-z][\w-]*)\s+$` (the leftmost
+# start: the first a-z letter of the run of word characters), matched on the reversed text.
+_BEFORE_WORD_REVERSED = re.compile(r"\s+([\w-]*[a-z])")
 _PRECEDING_SKIPPED = frozenset("de du des d' of the la le les l' a an un une".split())
 
 
@@ -528,26 +530,30 @@ def _preceding_head(sentence: str, start: int) -> tuple[str, int | None] | None:
     heads = naming_data().heads
     folded = fold(sentence[max(0, start - 60) : start])
     base = max(0, start - 60)
+    # Words are read backwards from the name, so the text is reversed once and each word
+    # matched where it ends (a forward search from the start rescans the text every time).
+    backwards = folded[::-1]
     end = len(folded)
     other_words = 0
     for _ in range(6):
-        word = _BEFORE_WORD.search(folded, 0, end)
+        word = _BEFORE_WORD_REVERSED.match(backwards, len(folded) - end)
         if not word:
             return None
-        token = word.group(1)
+        token = word.group(1)[::-1]
+        word_start = len(folded) - word.end()
         bare = token.split("'")[-1]  # "l'agence" → "agence"
         head = heads.get(bare)
         if head:
-            adjacent = word.end() == len(folded) and bare == token
+            adjacent = end == len(folded) and bare == token
             entity_class = "Company" if bare in {"agence", "agency"} else head.entity_class
-            return entity_class, base + word.start() if adjacent else None
+            return entity_class, base + word_start if adjacent else None
         if token in _PRECEDING_SKIPPED:
-            end = word.start()
+            end = word_start
             continue
         other_words += 1
         if other_words > 1:
             return None
-        end = word.start()
+        end = word_start
     return None
 
 

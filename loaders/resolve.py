@@ -46,9 +46,12 @@ def _without_head(key: str) -> str:
     return key
 
 
+_PLURAL_S = re.compile(r"(?<=\w{3})s$")
+
+
 def _variant_key(key: str) -> str:
     """Key that also merges plural/possessive spellings ("unis-cites" ~ "unis-cite")."""
-    words = [re.sub(r"(?<=\w{3})s$", "", w) for w in key.split()]
+    words = [_PLURAL_S.sub("", w) for w in key.split()]
     return " ".join(words).replace(" - ", "-")
 
 

@@ -343,6 +343,9 @@ _ENGLISH_WORDS = frozenset(
 )
 
 
+_LANGUAGE_WORD = re.compile(r"[a-zàâçéèêëîïôûùüÿœ']+")
+
+
 def detect_language(text: str) -> str:
     """Return ``"fr"`` or ``"en"`` from the share of each language's function words.
 
@@ -361,9 +364,9 @@ def detect_language(text: str) -> str:
     >>> detect_language("The lab is funded by the region and its cities.")
     'en'
     """
-    words = re.findall(r"[a-zàâçéèêëîïôûùüÿœ']+", text.lower())
-    french = sum(w in _FRENCH_WORDS for w in words)
-    english = sum(w in _ENGLISH_WORDS for w in words)
+    words = _LANGUAGE_WORD.findall(text.lower())
+    french = sum(map(_FRENCH_WORDS.__contains__, words))
+    english = sum(map(_ENGLISH_WORDS.__contains__, words))
     return "fr" if french > english else "en"
 
 
