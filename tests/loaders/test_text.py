@@ -23,7 +23,7 @@ def test_fold_keeps_offsets_on_every_plane_0_character() -> None:
     # characters beyond it are folded alike, wherever they sit.
     assert folded == "".join(fold(ch) for ch in text)
     assert fold("Région Île-de-France – “Œuvre” d’Unis-Cité") == (
-        "region ile-de-france - \"œuvre\" d'unis-cite"
+        'region ile-de-france - "œuvre" d\'unis-cite'
     )
 
 
