@@ -6,11 +6,19 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from pyoxigraph import Literal, NamedNode, Quad
 
 from labatlas.loaders.curation import CURATION_DOC
-from labatlas.loaders.model import KIND_OF_CLASS, Document, Entity, Extraction, Relation
+from labatlas.loaders.model import (
+    KIND_OF_CLASS,
+    Document,
+    Entity,
+    Evidence,
+    Extraction,
+    Relation,
+)
 from labatlas.loaders.text import fold
 
 LA = "https://w3id.org/labatlas/ontology#"
@@ -109,6 +117,10 @@ def assertion_iri(ns: Namespaces, s: NamedNode, p: NamedNode, o: NamedNode) -> N
 def extraction_quads(extraction: Extraction, ns: Namespaces | None = None) -> Iterator[Quad]:
     """Yield the RDF of an extraction, each fact in the graph of its source document.
 
+    Each quad is yielded once: a fact read several times in one document, or a rule or
+    sentence behind several facts, gives its shared quads only the first time, so the store's
+    bulk loader is not handed the same quad again and again (the stored graph is the same).
+
     Parameters
     ----------
     extraction : Extraction
@@ -118,13 +130,20 @@ def extraction_quads(extraction: Extraction, ns: Namespaces | None = None) -> It
     Yields
     ------
     pyoxigraph.Quad
+
+    Examples
+    --------
+    >>> from labatlas.loaders import extract_corpus
+    >>> quads = list(extraction_quads(extract_corpus()))
+    >>> len(quads) == len(set(quads))
+    True
     """
     ns = ns or Namespaces()
     iris = entity_iris(extraction.entities, ns)
+    by_doc = _entities_by_document(extraction)
     for doc in extraction.documents:
-        yield from _document_quads(doc, extraction, iris, ns)
-    for relation in extraction.relations:
-        yield from _relation_quads(relation, iris, ns)
+        yield from _document_quads(doc, extraction, iris, ns, by_doc.get(doc.doc_id, set()))
+    yield from _relations_quads(extraction.relations, iris, ns)
     yield from _curation_quads(extraction, ns)
     yield from _link_quads(extraction, iris, ns)
 
@@ -158,82 +177,167 @@ def _link_quads(
 
 
 def _document_quads(
-    doc: Document, extraction: Extraction, iris: dict[str, NamedNode], ns: Namespaces
+    doc: Document,
+    extraction: Extraction,
+    iris: dict[str, NamedNode],
+    ns: Namespaces,
+    keys: set[str],
 ) -> Iterator[Quad]:
     graph = ns.document_graph(doc.doc_id)
     node = ns.document(doc.doc_id)
-    yield Quad(node, _TYPE, _p(LA, "SourceDocument"), graph)
-    yield Quad(node, _TYPE, _p(NIF, "Context"), graph)
-    yield Quad(node, _p(DCTERMS, "title"), Literal(doc.title, language=doc.language), graph)
-    yield Quad(node, _p(DCTERMS, "language"), Literal(doc.language), graph)
-    yield Quad(node, _p(LA, "sourceFile"), Literal(doc.source_file), graph)
-    yield Quad(node, _p(LA, "firstLine"), _count(doc.first_line), graph)
-    yield Quad(node, _p(LA, "lastLine"), _count(doc.last_line), graph)
-    yield Quad(node, _p(LA, "sha256"), Literal(doc.sha256), graph)
+    yield Quad(node, _TYPE, _SOURCE_DOCUMENT, graph)
+    yield Quad(node, _TYPE, _CONTEXT, graph)
+    yield Quad(node, _TITLE, Literal(doc.title, language=doc.language), graph)
+    yield Quad(node, _LANGUAGE, Literal(doc.language), graph)
+    yield Quad(node, _SOURCE_FILE, Literal(doc.source_file), graph)
+    yield Quad(node, _FIRST_LINE, _count(doc.first_line), graph)
+    yield Quad(node, _LAST_LINE, _count(doc.last_line), graph)
+    yield Quad(node, _SHA256, Literal(doc.sha256), graph)
     subject = extraction.subjects.get(doc.doc_id)
     if subject:
-        yield Quad(node, _p(DCTERMS, "subject"), iris[subject], graph)
-    for key in _entities_of(doc.doc_id, extraction):
+        yield Quad(node, _DC_SUBJECT, iris[subject], graph)
+    for key in sorted(keys):
         yield from _entity_quads(extraction.entities[key], iris[key], graph)
 
 
-def _entities_of(doc_id: str, extraction: Extraction) -> list[str]:
-    keys = {k for k, e in extraction.entities.items() if doc_id in e.docs}
+def _entities_by_document(extraction: Extraction) -> dict[str, set[str]]:
+    """Document id → the keys of the entities its graph describes.
+
+    An entity found in the document, or at either end of a relation read in it. One pass
+    over entities and relations (asking each document in turn was quadratic in the corpus).
+    """
+    by_doc: dict[str, set[str]] = {}
+    for key, entity in extraction.entities.items():
+        for doc_id in entity.docs:
+            by_doc.setdefault(doc_id, set()).add(key)
     for r in extraction.relations:
-        if r.evidence.doc_id == doc_id:
-            keys.update((r.subject, r.object))
-    return sorted(keys)
+        by_doc.setdefault(r.evidence.doc_id, set()).update((r.subject, r.object))
+    return by_doc
 
 
 def _entity_quads(entity: Entity, iri: NamedNode, graph: NamedNode) -> Iterator[Quad]:
-    yield Quad(iri, _TYPE, _p(LA, entity.entity_class), graph)
+    yield Quad(iri, _TYPE, _la(entity.entity_class), graph)
     label = Literal(entity.label, language=entity.label_lang)
-    yield Quad(iri, _p(RDFS, "label"), label, graph)
-    yield Quad(iri, _p(SKOS, "prefLabel"), label, graph)
+    yield Quad(iri, _LABEL, label, graph)
+    yield Quad(iri, _PREF_LABEL, label, graph)
     for lang, aliases in sorted(entity.alt_labels.items()):
         for alias in sorted(aliases):
             if alias != entity.label:
-                yield Quad(iri, _p(SKOS, "altLabel"), Literal(alias, language=lang), graph)
+                yield Quad(iri, _ALT_LABEL, Literal(alias, language=lang), graph)
 
 
-def _relation_quads(
-    relation: Relation, iris: dict[str, NamedNode], ns: Namespaces
+def _relations_quads(
+    relations: list[Relation], iris: dict[str, NamedNode], ns: Namespaces
 ) -> Iterator[Quad]:
-    ev = relation.evidence
-    curated = ev.doc_id == CURATION_DOC
-    graph = ns.graph("curation") if curated else ns.document_graph(ev.doc_id)
-    source = ns.id(f"curation/{ev.rule.removeprefix('curation-')}") if curated else None
-    s, p, o = iris[relation.subject], _p(LA, relation.predicate), iris[relation.object]
+    """The quads of all relations, each shared part (fact, evidence, rule) once per graph.
+
+    A fact stated by several sentences of a document shares its triple and statement node;
+    a sentence listing several partners shares its evidence node; every fact of a rule in
+    a document shares the rule's description.
+    """
+    seen: set[object] = set()
+    for relation in dict.fromkeys(relations):  # an exact repeat adds nothing to the graph
+        ev = relation.evidence
+        graph = _relation_graph(ev, ns)
+        s, p, o = iris[relation.subject], _la(relation.predicate), iris[relation.object]
+        statement = assertion_iri(ns, s, p, o)
+        evidence = ns.id(f"evidence/{ev.doc_id}/{ev.start}-{ev.end}/{ev.rule}")
+        if _first(seen, (ev.doc_id, s, p, o)):
+            yield from _statement_quads(statement, s, p, o, graph)
+        yield Quad(statement, _DERIVED_FROM, evidence, graph)
+        if _first(seen, ev):
+            yield from _evidence_quads(ev, evidence, graph, ns)
+        if _first(seen, (ev.doc_id, ev.rule)):
+            rule = ns.id(f"rule/{ev.rule}")
+            yield Quad(rule, _TYPE, _EXTRACTION_RULE, graph)
+            yield Quad(rule, _LABEL, Literal(ev.rule), graph)
+
+
+def _first(seen: set[object], key: object) -> bool:
+    """True the first time `key` is met (and remember it)."""
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
+def _relation_graph(ev: Evidence, ns: Namespaces) -> NamedNode:
+    if ev.doc_id == CURATION_DOC:
+        return ns.graph("curation")
+    return ns.document_graph(ev.doc_id)
+
+
+def _statement_quads(
+    statement: NamedNode, s: NamedNode, p: NamedNode, o: NamedNode, graph: NamedNode
+) -> Iterator[Quad]:
     yield Quad(s, p, o, graph)
-    statement = assertion_iri(ns, s, p, o)
-    evidence = ns.id(f"evidence/{ev.doc_id}/{ev.start}-{ev.end}/{ev.rule}")
-    rule = ns.id(f"rule/{ev.rule}")
-    yield Quad(statement, _TYPE, _p(LA, "Assertion"), graph)
-    yield Quad(statement, _p(RDF, "subject"), s, graph)
-    yield Quad(statement, _p(RDF, "predicate"), p, graph)
-    yield Quad(statement, _p(RDF, "object"), o, graph)
-    yield Quad(statement, _p(PROV, "wasDerivedFrom"), evidence, graph)
-    yield Quad(evidence, _TYPE, _p(LA, "Evidence"), graph)
-    if source is not None:  # a person's statement, not a quote from a text
-        yield Quad(evidence, _p(PROV, "wasGeneratedBy"), source, graph)
-        yield Quad(evidence, _p(NIF, "anchorOf"), Literal(ev.sentence), graph)
+    yield Quad(statement, _TYPE, _ASSERTION, graph)
+    yield Quad(statement, _SUBJECT, s, graph)
+    yield Quad(statement, _PREDICATE, p, graph)
+    yield Quad(statement, _OBJECT, o, graph)
+
+
+def _evidence_quads(
+    ev: Evidence, evidence: NamedNode, graph: NamedNode, ns: Namespaces
+) -> Iterator[Quad]:
+    yield Quad(evidence, _TYPE, _EVIDENCE, graph)
+    if ev.doc_id == CURATION_DOC:  # a person's statement, not a quote from a text
+        source = ns.id(f"curation/{ev.rule.removeprefix('curation-')}")
+        yield Quad(evidence, _GENERATED_BY, source, graph)
+        yield Quad(evidence, _ANCHOR_OF, Literal(ev.sentence), graph)
     else:
-        yield Quad(evidence, _p(PROV, "wasQuotedFrom"), ns.document(ev.doc_id), graph)
-        yield Quad(evidence, _p(NIF, "referenceContext"), ns.document(ev.doc_id), graph)
-        yield Quad(evidence, _p(NIF, "beginIndex"), _count(ev.start), graph)
-        yield Quad(evidence, _p(NIF, "endIndex"), _count(ev.end), graph)
-        yield Quad(evidence, _p(NIF, "anchorOf"), Literal(ev.sentence, language=ev.language), graph)
-    yield Quad(evidence, _p(LA, "section"), Literal(ev.section), graph)
-    yield Quad(evidence, _p(LA, "rule"), rule, graph)
-    yield Quad(
-        evidence,
-        _p(LA, "confidence"),
-        Literal(f"{ev.confidence:.2f}", datatype=_p(XSD, "decimal")),
-        graph,
-    )
-    yield Quad(rule, _TYPE, _p(LA, "ExtractionRule"), graph)
-    yield Quad(rule, _p(RDFS, "label"), Literal(ev.rule), graph)
+        document = ns.document(ev.doc_id)
+        yield Quad(evidence, _QUOTED_FROM, document, graph)
+        yield Quad(evidence, _REFERENCE_CONTEXT, document, graph)
+        yield Quad(evidence, _BEGIN_INDEX, _count(ev.start), graph)
+        yield Quad(evidence, _END_INDEX, _count(ev.end), graph)
+        yield Quad(evidence, _ANCHOR_OF, Literal(ev.sentence, language=ev.language), graph)
+    yield Quad(evidence, _SECTION, Literal(ev.section), graph)
+    yield Quad(evidence, _RULE, ns.id(f"rule/{ev.rule}"), graph)
+    yield Quad(evidence, _CONFIDENCE, _decimal(ev.confidence), graph)
+
+
+_TITLE = _p(DCTERMS, "title")
+_LANGUAGE = _p(DCTERMS, "language")
+_DC_SUBJECT = _p(DCTERMS, "subject")
+_SOURCE_DOCUMENT = _p(LA, "SourceDocument")
+_CONTEXT = _p(NIF, "Context")
+_SOURCE_FILE = _p(LA, "sourceFile")
+_FIRST_LINE = _p(LA, "firstLine")
+_LAST_LINE = _p(LA, "lastLine")
+_SHA256 = _p(LA, "sha256")
+_LABEL = _p(RDFS, "label")
+_PREF_LABEL = _p(SKOS, "prefLabel")
+_ALT_LABEL = _p(SKOS, "altLabel")
+_ASSERTION = _p(LA, "Assertion")
+_SUBJECT = _p(RDF, "subject")
+_PREDICATE = _p(RDF, "predicate")
+_OBJECT = _p(RDF, "object")
+_DERIVED_FROM = _p(PROV, "wasDerivedFrom")
+_EVIDENCE = _p(LA, "Evidence")
+_GENERATED_BY = _p(PROV, "wasGeneratedBy")
+_QUOTED_FROM = _p(PROV, "wasQuotedFrom")
+_REFERENCE_CONTEXT = _p(NIF, "referenceContext")
+_BEGIN_INDEX = _p(NIF, "beginIndex")
+_END_INDEX = _p(NIF, "endIndex")
+_ANCHOR_OF = _p(NIF, "anchorOf")
+_SECTION = _p(LA, "section")
+_RULE = _p(LA, "rule")
+_CONFIDENCE = _p(LA, "confidence")
+_EXTRACTION_RULE = _p(LA, "ExtractionRule")
+_DECIMAL = _p(XSD, "decimal")
+_NON_NEGATIVE_INTEGER = _p(XSD, "nonNegativeInteger")
+
+
+@cache
+def _la(name: str) -> NamedNode:
+    """A term of the labatlas vocabulary (class or predicate), made once per name."""
+    return NamedNode(LA + name)
 
 
 def _count(value: int) -> Literal:
-    return Literal(str(value), datatype=_p(XSD, "nonNegativeInteger"))
+    return Literal(str(value), datatype=_NON_NEGATIVE_INTEGER)
+
+
+def _decimal(value: float) -> Literal:
+    return Literal(f"{value:.2f}", datatype=_DECIMAL)

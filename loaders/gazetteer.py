@@ -216,7 +216,9 @@ class Gazetteer:
         starts = [i for i, w in enumerate(words) if w in trie]
         if not starts:
             return []
-        spans = [m.span() for m in _FIND_TOKEN.finditer(folded)]
+        # Offsets only once a whole name is met: a third of the sentences with a word that
+        # starts a name hold no name.
+        spans: list[tuple[int, int]] = []
         hits: list[GazetteerHit] = []
         after = 0  # names do not overlap: the next one starts after the last
         for i in starts:
@@ -228,7 +230,10 @@ class Gazetteer:
                 node = node.get(words[j])
                 if node is None:
                     break
-                for pattern in node.get(None, ()):
+                patterns = node.get(None, ())
+                if patterns and not spans:
+                    spans = [m.span() for m in _FIND_TOKEN.finditer(folded)]
+                for pattern in patterns:
                     if self._accepts(pattern, text, spans[i][0], spans[j][1]):
                         best = (j, pattern.entry)
                         break

@@ -9,7 +9,7 @@ from functools import cache, lru_cache
 
 from .gazetteer import Gazetteer, reference_dir
 from .model import Document, Mention, Sentence
-from .text import fold, label_key
+from .text import fold, label_key, required_words
 
 _WORD = re.compile(r"[^\W_]+(?:[’'\-.&•][^\W_]+)*\.?|#\d+|\S", re.UNICODE)
 _CONNECTORS = frozenset("of for and the de du des d' d’ l' l’ la le les et en & - pour".split())
@@ -504,7 +504,9 @@ def _context_class(sentence: str, start: int, end: int) -> str | None:
     return None
 
 
-_BEFORE_WORD = re.compile(r"([a-z][\w-]*)\s+$")
+# The last word before `end` with the spaces after it, `([a-z][\w-]*)\s+$` (the leftmost
+# start: the first a-z letter of the run of word characters), matched on the reversed text.
+_BEFORE_WORD_REVERSED = re.compile(r"\s+([\w-]*[a-z])")
 _PRECEDING_SKIPPED = frozenset("de du des d' of the la le les l' a an un une".split())
 
 
@@ -528,26 +530,30 @@ def _preceding_head(sentence: str, start: int) -> tuple[str, int | None] | None:
     heads = naming_data().heads
     folded = fold(sentence[max(0, start - 60) : start])
     base = max(0, start - 60)
+    # Words are read backwards from the name, so the text is reversed once and each word
+    # matched where it ends (a forward search from the start rescans the text every time).
+    backwards = folded[::-1]
     end = len(folded)
     other_words = 0
     for _ in range(6):
-        word = _BEFORE_WORD.search(folded, 0, end)
+        word = _BEFORE_WORD_REVERSED.match(backwards, len(folded) - end)
         if not word:
             return None
-        token = word.group(1)
+        token = word.group(1)[::-1]
+        word_start = len(folded) - word.end()
         bare = token.split("'")[-1]  # "l'agence" → "agence"
         head = heads.get(bare)
         if head:
-            adjacent = word.end() == len(folded) and bare == token
+            adjacent = end == len(folded) and bare == token
             entity_class = "Company" if bare in {"agence", "agency"} else head.entity_class
-            return entity_class, base + word.start() if adjacent else None
+            return entity_class, base + word_start if adjacent else None
         if token in _PRECEDING_SKIPPED:
-            end = word.start()
+            end = word_start
             continue
         other_words += 1
         if other_words > 1:
             return None
-        end = word.start()
+        end = word_start
     return None
 
 
@@ -561,7 +567,13 @@ def _gazetteer_rule(label: str, text: str, start: int) -> str:
 
 def _proper_words(sentences: list[list[Token]]) -> frozenset[str]:
     """Words the document capitalises inside sentences, where a capital marks a name."""
-    capitalised = {w for tokens in sentences for _, _, w in tokens[1:] if _is_capitalised(w)}
+    known = _CAPITALISED.get  # inlined `_is_capitalised`: this runs for every word
+    capitalised = {
+        w
+        for tokens in sentences
+        for _, _, w in tokens[1:]
+        if (c := known(w)) or (c is None and _is_capitalised(w))
+    }
     return frozenset(fold(w).rstrip(".") for w in capitalised)
 
 
@@ -570,13 +582,16 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 
 _LOWER = re.compile(r"[a-zß-öø-ÿ]+")
+_NOT_LOWER_BYTES = bytes(c for c in range(256) if not _LOWER.fullmatch(chr(c)))
 
 
 def _is_shouting(text: str) -> bool:
     if text.count(" ") < 2:
         return False
     # Cheap exit first: a sentence that is 40 % lower-case letters cannot be 60 % capitals.
-    if len(text) - len(_LOWER.sub("", text)) >= 0.4 * len(text):
+    # (The letters of `_LOWER` are all Latin-1: counted on bytes, without a regex pass.)
+    lower = len(text.encode("latin-1", "ignore").translate(None, _NOT_LOWER_BYTES))
+    if lower >= 0.4 * len(text):
         return False
     return len(_UPPER.findall(text)) > 0.6 * len(_LETTER.findall(text))
 
@@ -790,6 +805,7 @@ _GROUP_CUE = re.compile(
     r"|(?:aimed at|intended for|targeted at|targets|targeting)"
     r"|beneficiaires (?:sont|etaient)|s'adresse (?:a|aux)|destinee?s? (?:a|aux))\s+"
 )
+_GROUP_CUE_WORDS = tuple(sorted(required_words(_GROUP_CUE.pattern) or ()))
 _GROUP_ITEM = re.compile(
     r"\s*(?:and |or |et |ou |in particular |notamment |such as |including |comme )?"
     r"(?:the |les |des |aux |a |an |la |le |l'|de |du |d')?"
@@ -809,6 +825,8 @@ def _announced_groups(
     "Its beneficiaries are federal employees and the veterans who …". The list runs while
     each item is a short lower-case phrase ended by a comma, "and"/"et", "who"/"qui" or
     the sentence's end; it stops at anything else ("minors aged 16 to 18" is no item)."""
+    if not any(word in folded for word in _GROUP_CUE_WORDS):
+        return []  # the cue regex has no literal start: a scan of every position is slow
     taken = [(m.start - base, m.end - base) for m in found]
     mentions = []
     for cue in _GROUP_CUE.finditer(folded):

@@ -19,7 +19,7 @@ from .model import (
     Relation,
     Sentence,
 )
-from .text import fold
+from .text import fold, required_words
 
 _ORGS = ORGANISATION_CLASSES | INITIATIVE_CLASSES
 _PLACE_OR_INITIATIVE = INITIATIVE_CLASSES | {"Place"}
@@ -645,11 +645,12 @@ def _located_organisation(
 class CueIndex:
     """Which cues a sentence can match, from the runs of letters it contains.
 
-    Every cue alternative holds a literal word of three letters or more (`literal_words`),
-    and such a word always lies inside one run of ``[a-z']`` letters of the folded text: so
-    the cues worth running are those with a word inside one of the sentence's runs. What each
-    run contains is worked out once per process (a text's vocabulary is small), which makes
-    the prefilter one regex pass per sentence instead of one search per cue.
+    Every match of a cue holds one of its `required_words` (three letters or more, else
+    all its `literal_words`), and such a word always lies inside one run of ``[a-z']``
+    letters of the folded text: so the cues worth running are those with a word inside
+    one of the sentence's runs. What each run contains is worked out once per process (a
+    text's vocabulary is small), which makes the prefilter one regex pass per sentence
+    instead of one search per cue.
 
     Parameters
     ----------
@@ -666,22 +667,33 @@ class CueIndex:
 
     def __init__(self, cues: tuple[Cue, ...]) -> None:
         self.cues = cues
-        self._words = [(w, i) for i, c in enumerate(cues) for w in literal_words(c.pattern.pattern)]
-        self._runs: dict[str, frozenset[int]] = {}
+        self._words = [
+            (w, 1 << i)
+            for i, c in enumerate(cues)
+            for w in sorted(required_words(c.pattern.pattern) or literal_words(c.pattern.pattern))
+        ]
+        self._runs: dict[str, int] = {}  # a run of letters → the bits of the cues it may start
+        self._lists: dict[int, tuple[Cue, ...]] = {}  # bits → the cues, in declared order
 
-    def _of_run(self, run: str) -> frozenset[int]:
-        found = self._runs.get(run)
-        if found is None:
-            found = frozenset(i for w, i in self._words if w in run)
-            self._runs[run] = found
+    def _of_run(self, run: str) -> int:
+        found = 0
+        for word, bit in self._words:
+            if word in run:
+                found |= bit
+        self._runs[run] = found
         return found
 
-    def candidates(self, folded: str) -> list[Cue]:
-        """The cues whose literal words occur in `folded`, in their declared order."""
-        hits: set[int] = set()
+    def candidates(self, folded: str) -> tuple[Cue, ...]:
+        """The cues whose required words occur in `folded`, in their declared order."""
+        known = self._runs.get
+        bits = 0
         for run in set(self._RUN.findall(folded)):
-            hits |= self._of_run(run)
-        return [self.cues[i] for i in sorted(hits)]
+            found = known(run)
+            bits |= self._of_run(run) if found is None else found
+        cues = self._lists.get(bits)
+        if cues is None:
+            cues = self._lists[bits] = tuple(c for i, c in enumerate(self.cues) if bits >> i & 1)
+        return cues
 
 
 def _cue_matches(folded: str) -> list[tuple[int, int, Cue]]:

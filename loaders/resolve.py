@@ -46,9 +46,12 @@ def _without_head(key: str) -> str:
     return key
 
 
+_PLURAL_S = re.compile(r"(?<=\w{3})s$")
+
+
 def _variant_key(key: str) -> str:
     """Key that also merges plural/possessive spellings ("unis-cites" ~ "unis-cite")."""
-    words = [re.sub(r"(?<=\w{3})s$", "", w) for w in key.split()]
+    words = [_PLURAL_S.sub("", w) for w in key.split()]
     return " ".join(words).replace(" - ", "-")
 
 
@@ -101,12 +104,12 @@ def resolve_entities(
     }
     all_mentions = [m for doc in documents for m in mentions.get(doc.doc_id, [])]
     for m in all_mentions:
+        # (A reference mention was joined to its variant a second time here: a no-op, since
+        # the two are in one group from the first union on.)
         groups.union(m.key, _variant_key(label_key(m.surface)))
         known = known_surfaces.get(m.key) or known_surfaces.get(_without_head(m.key))
         if known:
             groups.union(known, m.key)
-        if m.key.startswith("ref:"):
-            groups.union(m.key, _variant_key(label_key(m.surface)))
     for doc in documents:
         for short, full in _short_forms(mentions.get(doc.doc_id, [])):
             groups.union(full, short)
@@ -153,7 +156,10 @@ def _make_entity(
 
 
 def _clean_surface(surface: str) -> str:
-    return re.sub(r"(?:['’]s|s['’])$", "", " ".join(surface.split())).strip(" ,.;:")
+    return _POSSESSIVE_END.sub("", " ".join(surface.split())).strip(" ,.;:")
+
+
+_POSSESSIVE_END = re.compile(r"(?:['’]s|s['’])$")
 
 
 def _preferred_surface(group: list[Mention]) -> str:
