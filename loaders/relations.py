@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -513,6 +514,16 @@ _QUALIFIER_GAP = re.compile(
 )
 
 
+def _neighbours_joined_by(
+    here: list[Resolved], sentence: Sentence, folded: str, gap_pattern: re.Pattern[str]
+) -> Iterator[tuple[Resolved, Resolved, str]]:
+    """Consecutive mentions of `sentence` and the folded text between them, when it matches."""
+    for first, second in pairwise(here):
+        gap = folded[first.mention.end - sentence.start : second.mention.start - sentence.start]
+        if gap_pattern.match(gap):
+            yield first, second, gap
+
+
 def _qualified_places(
     doc: Document, sentence: Sentence, here: list[Resolved], folded: str, claimed: set[int]
 ) -> list[Relation]:
@@ -521,11 +532,8 @@ def _qualified_places(
     only say which group. Either way the place is no object of the sentence's cues.
     """
     found: list[Relation] = []
-    for before, place in pairwise(here):
+    for before, place, _ in _neighbours_joined_by(here, sentence, folded, _QUALIFIER_GAP):
         if place.entity_class != "Place" or before.entity_class not in _QUALIFIED:
-            continue
-        gap = folded[before.mention.end - sentence.start : place.mention.start - sentence.start]
-        if not _QUALIFIER_GAP.match(gap):
             continue
         claimed.add(place.mention.start)
         if before.entity_class != "BeneficiaryGroup":
@@ -544,11 +552,8 @@ def _belongings(
     Booster programme of Unis-Cité" (run by it), "the d.school of Stanford University",
     "le master … de l'Université de Nîmes" (part of it)."""
     found: list[Relation] = []
-    for part, whole in pairwise(here):
+    for part, whole, _ in _neighbours_joined_by(here, sentence, folded, _OF_GAP):
         if whole.entity_class not in ORGANISATION_CLASSES or part.mention.start in claimed:
-            continue
-        gap = folded[part.mention.end - sentence.start : whole.mention.start - sentence.start]
-        if not _OF_GAP.match(gap):
             continue
         if part.entity_class in INITIATIVE_CLASSES:
             relation = _relation(doc, sentence, part.key, "operatedBy", whole, "part-of", 0.6)
@@ -788,11 +793,8 @@ def _affiliations(
     """
     found: list[Relation] = []
     claimed: set[int] = set()
-    for person, nxt in pairwise(here):
+    for person, nxt, gap in _neighbours_joined_by(here, sentence, folded, _AFFILIATION_GAP):
         if person.entity_class != "Person" or nxt.entity_class not in _ORGS:
-            continue
-        gap = folded[person.mention.end - sentence.start : nxt.mention.start - sentence.start]
-        if not _AFFILIATION_GAP.match(gap):
             continue
         person_as_object = Resolved(person.mention, person.key, "Person")
         if _FOUNDER_WORDS.search(gap):
