@@ -12,7 +12,6 @@ with the header default when a parameter has one and nothing at all when the def
 from __future__ import annotations
 
 import re
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -550,14 +549,11 @@ def big_store() -> Store:
 
 
 @pytest.mark.parametrize("path", sorted(QUERY_DIR.glob("*.rq")), ids=lambda p: p.stem)
-def test_query_time(big_store, path: Path):
-    """Guard against join-order blow-ups (FIELD-NOTES B.1): joined raw, the statement node's
-    triples repeated across 6 graphs made `partners` take 62 s on 18k quads."""
-    start = time.perf_counter()
-    rows = run(big_store, path.stem)
-    elapsed = time.perf_counter() - start
-    assert rows
-    assert elapsed < 5.0, f"{path.stem} took {elapsed:.2f} s on {len(big_store)} quads"
+def test_every_query_answers_on_the_scaled_store(big_store, path: Path):
+    """Each query answers where every entity is shared by 6 document graphs. How long it takes
+    is measured by the benchmark (`make bench`), not here: a join-order blow-up (FIELD-NOTES
+    B.1: `partners` once took 62 s on these 18k quads) shows there, and in this suite's time."""
+    assert run(big_store, path.stem)
 
 
 def test_scaled_counts_do_not_double(big_store):
