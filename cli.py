@@ -194,6 +194,8 @@ def query(
     --param are looked up there).
     """
     from labatlas.queries import format_result, library, load_query, run_query
+    from labatlas.queries.format import write_rows
+    from labatlas.queries.library import stream_query
 
     if name is None:
         for query_name, item in library().items():
@@ -216,7 +218,12 @@ def query(
     else:
         from labatlas.graph.store import open_store
 
-        result = run_query(open_store(store_dir), chosen, values)
+        store = open_store(store_dir)
+        if fmt != "table":  # written while it comes: an answer of millions of rows stays small
+            stream = stream_query(store, chosen, values)
+            write_rows(stream.columns, stream.rows, fmt, click.get_text_stream("stdout"))
+            return
+        result = run_query(store, chosen, values)
     click.echo(format_result(result, fmt), nl=False)
 
 

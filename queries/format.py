@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
+from typing import TextIO
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
@@ -39,17 +41,52 @@ def format_result(result: QueryResult, fmt: str = "table", max_width: int = 60) 
     a,b
     x,
     """
-    rows = [[term_text(v) for v in row] for row in result.rows]
-    if fmt == "json":
-        records = [dict(zip(result.columns, row, strict=True)) for row in rows]
-        return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
-    if fmt == "csv":
+    if fmt in ("csv", "json"):
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(result.columns)
-        writer.writerows(rows)
+        write_rows(result.columns, result.rows, fmt, buffer)
         return buffer.getvalue()
+    rows = [[term_text(v) for v in row] for row in result.rows]
     return _table(result.columns, rows, max_width)
+
+
+def write_rows(
+    columns: tuple[str, ...], rows: Iterable[tuple[object | None, ...]], fmt: str, out: TextIO
+) -> None:
+    """Write rows as ``csv`` or ``json`` to `out` while they come, holding one at a time.
+
+    Parameters
+    ----------
+    columns : tuple of str
+    rows : iterable of tuples
+        One value (an RDF term, a string or None) per column.
+    fmt : {"csv", "json"}
+        JSON is a list of objects, indented by two spaces, as ``json.dumps(..., indent=2)``.
+    out : text stream
+
+    Examples
+    --------
+    >>> import sys
+    >>> write_rows(("a", "b"), [("x", None)], "json", sys.stdout)
+    [
+      {
+        "a": "x",
+        "b": ""
+      }
+    ]
+    """
+    texts = ([term_text(v) for v in row] for row in rows)
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        for row in texts:
+            writer.writerow(row)
+        return
+    separator = "[\n"
+    for row in texts:
+        record = json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False, indent=2)
+        out.write(separator + "\n".join("  " + line for line in record.split("\n")))
+        separator = ",\n"
+    out.write("[]\n" if separator == "[\n" else "\n]\n")
 
 
 def _table(columns: tuple[str, ...], rows: list[list[str]], max_width: int) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +50,15 @@ class QueryResult:
 
     columns: tuple[str, ...]
     rows: tuple[tuple[object | None, ...], ...]
+
+
+@dataclass(frozen=True)
+class QueryStream:
+    """Rows of a SELECT as the store yields them, to be read once (an answer of millions of
+    rows then never sits in memory as Python objects)."""
+
+    columns: tuple[str, ...]
+    rows: Iterator[tuple[object | None, ...]]
 
 
 def library_dir() -> Path:
@@ -323,6 +332,31 @@ def run_query(
     ------
     QueryError
         Syntax error (with line and column), bad parameter, or not a SELECT.
+
+    Examples
+    --------
+    >>> from pyoxigraph import Store
+    >>> run_query(Store(), load_query("funders")).rows
+    ()
+    """
+    stream = stream_query(store, query, given)
+    return QueryResult(stream.columns, tuple(stream.rows))
+
+
+def stream_query(
+    store: Store, query: LibraryQuery, given: dict[str, str] | None = None
+) -> QueryStream:
+    """Run a library query as `run_query` does, and yield its rows one by one.
+
+    Parameters and errors are those of `run_query`; the rows come as the store computes
+    them, so read them once.
+
+    Examples
+    --------
+    >>> from pyoxigraph import Store
+    >>> stream = stream_query(Store(), load_query("funders"))
+    >>> stream.columns[:2], list(stream.rows)
+    (('initiative', 'initiativeLabel'), [])
     """
     substitutions = bind_values(query, given or {}, lambda name: find_entity(store, name))
     try:
@@ -336,8 +370,7 @@ def run_query(
     columns = tuple(v.value for v in solutions.variables)
     # A solution iterates in the order of `variables`: a third faster than a lookup by name,
     # which counts when an answer has tens of thousands of rows.
-    rows = tuple(tuple(row) for row in solutions)
-    return QueryResult(columns, rows)
+    return QueryStream(columns, (tuple(row) for row in solutions))
 
 
 def _position(message: str) -> str:

@@ -61,6 +61,38 @@ def test_query_parameters_accept_labels_and_are_bound_not_pasted(
     assert everyone > 3
 
 
+@pytest.mark.parametrize("name", ["evidence", "documents", "diffusion"])
+def test_csv_and_json_are_the_library_answer_written_as_it_comes(
+    runner: CliRunner, built_store: Path, store, name: str
+) -> None:
+    """CSV and JSON are written row by row (a big answer never sits in memory); read back,
+    they are the library's answer, sentences with commas, quotes and accents included."""
+    import csv
+    import io
+
+    from labatlas.queries import load_query, run_query, term_text
+
+    expected = run_query(store, load_query(name))
+    texts = [[term_text(v) for v in row] for row in expected.rows]
+    assert texts
+    args = ["query", name, "--store", str(built_store), "--format"]
+    code, out, _ = _run(runner, *args, "csv")
+    assert code == 0
+    assert list(csv.reader(io.StringIO(out))) == [list(expected.columns), *texts]
+    code, out, _ = _run(runner, *args, "json")
+    assert code == 0
+    assert json.loads(out) == [dict(zip(expected.columns, row, strict=True)) for row in texts]
+
+
+def test_empty_answer_is_an_empty_list_and_a_header(runner: CliRunner, built_store: Path) -> None:
+    args = ["query", "funders", "--store", str(built_store), "--param"]
+    absent = "initiative=https://w3id.org/labatlas/id/initiative/no-such-initiative"
+    code, out, _ = _run(runner, *args, absent, "--format", "json")
+    assert code == 0 and json.loads(out) == []
+    code, out, _ = _run(runner, *args, absent, "--format", "csv")
+    assert code == 0 and out.startswith("initiative,initiativeLabel,") and out.count("\n") == 1
+
+
 def test_unknown_query_lists_the_library(runner: CliRunner, built_store: Path) -> None:
     code, _, err = _run(runner, "query", "shared-partner", "--store", str(built_store))
     assert code == 1
