@@ -193,9 +193,14 @@ def query(
     With --endpoint the query runs on a remote SPARQL 1.1 endpoint (labels given to
     --param are looked up there).
     """
-    from labatlas.queries import format_result, library, load_query, run_query
-    from labatlas.queries.format import write_rows
-    from labatlas.queries.library import stream_query
+    from labatlas.queries import (
+        format_result,
+        library,
+        load_query,
+        run_query,
+        stream_query,
+        write_rows,
+    )
 
     if name is None:
         for query_name, item in library().items():
