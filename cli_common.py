@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, ParamSpec, TypeVar
@@ -47,20 +48,44 @@ class LabatlasError(click.ClickException):
         click.echo(f"labatlas: error: {self.format_message()}", err=True)
 
 
+# The library's user-facing errors, by module. They are looked up only in modules already
+# loaded: an error cannot come from a module nobody imported, and importing the extraction
+# pipeline to catch its errors would add 60 ms to every `labatlas query`.
+_USER_ERRORS = {
+    "labatlas.graph.store": "StoreError",
+    "labatlas.loaders.curation": "CurationError",
+    "labatlas.loaders.evaluation": "GoldError",
+    "labatlas.loaders.pipeline": "CorpusError",
+    "labatlas.queries.library": "QueryError",
+}
+
+
+def user_error_types() -> tuple[type[Exception], ...]:
+    """The user-facing error classes of the modules loaded so far.
+
+    Examples
+    --------
+    >>> import labatlas.queries.library
+    >>> "QueryError" in [error.__name__ for error in user_error_types()]
+    True
+    """
+    return tuple(
+        getattr(sys.modules[module], name)
+        for module, name in _USER_ERRORS.items()
+        if module in sys.modules
+    )
+
+
 def fail_cleanly(func: Callable[P, R]) -> Callable[P, R]:
     """Turn the library's own errors into one clear line and a non-zero exit."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        from labatlas.graph.store import StoreError
-        from labatlas.loaders.curation import CurationError
-        from labatlas.loaders.evaluation import GoldError
-        from labatlas.loaders.pipeline import CorpusError
-        from labatlas.queries import QueryError
-
         try:
             return func(*args, **kwargs)
-        except (CorpusError, StoreError, QueryError, GoldError, CurationError) as err:
-            raise LabatlasError(str(err)) from err
+        except Exception as err:
+            if isinstance(err, user_error_types()):
+                raise LabatlasError(str(err)) from err
+            raise
 
     return wrapper

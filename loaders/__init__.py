@@ -8,21 +8,29 @@ Examples
 22
 """
 
-from .documents import SourceError
-from .model import Document, Entity, Evidence, Extraction, Mention, Relation, Sentence
-from .pipeline import CorpusError, collect_sources, default_corpus, extract_corpus
+from importlib import import_module
 
-__all__ = [
-    "CorpusError",
-    "Document",
-    "Entity",
-    "Evidence",
-    "Extraction",
-    "Mention",
-    "Relation",
-    "Sentence",
-    "SourceError",
-    "collect_sources",
-    "default_corpus",
-    "extract_corpus",
-]
+# Names are imported on first use: `labatlas query` needs the data model (through the
+# store), not the extraction pipeline, whose rules and gazetteers take 60 ms to load.
+_PUBLIC = {
+    "CorpusError": "pipeline",
+    "Document": "model",
+    "Entity": "model",
+    "Evidence": "model",
+    "Extraction": "model",
+    "Mention": "model",
+    "Relation": "model",
+    "Sentence": "model",
+    "SourceError": "documents",
+    "collect_sources": "pipeline",
+    "default_corpus": "pipeline",
+    "extract_corpus": "pipeline",
+}
+
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name: str) -> object:
+    if name in _PUBLIC:
+        return getattr(import_module(f".{_PUBLIC[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

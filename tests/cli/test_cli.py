@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -136,3 +138,21 @@ def test_failed_build_keeps_the_previous_store(runner: CliRunner, tmp_path: Path
 def test_query_without_a_store_says_how_to_make_one(runner: CliRunner, tmp_path: Path) -> None:
     code, _, err = _run(runner, "query", "funders", "--store", str(tmp_path / "none"))
     assert code == 1 and "labatlas build" in err
+
+
+def test_query_runs_without_loading_the_extraction_pipeline(built_store: Path) -> None:
+    # The pipeline's rules and gazetteers cost every `labatlas query` tens of milliseconds;
+    # its errors are still caught, by the commands that load it (see the build tests above).
+    probe = (
+        "import sys\n"
+        "from labatlas.cli import main\n"
+        "try:\n"
+        f"    main(['query', 'funders', '--store', {str(built_store)!r}])\n"
+        "except SystemExit as done:\n"
+        "    assert done.code in (0, None), done.code\n"
+        "print('LOADED', 'labatlas.loaders.pipeline' in sys.modules, file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "LOADED False" in done.stderr
+    assert "initiative" in done.stdout  # the answer's header: the query did run
