@@ -17,11 +17,17 @@ True
 from __future__ import annotations
 
 import pathlib
-from importlib import resources
+from importlib import import_module, resources
+from typing import TYPE_CHECKING
 
-import rdflib
+if TYPE_CHECKING:
+    import rdflib
 
-from .reasoning import ConsistencyReport, check_consistency, plain_triples
+    from .reasoning import ConsistencyReport, check_consistency, plain_triples
+
+# The reasoning names are imported on first use: they pull in owlready2 and rdflib, which
+# the store needs none of to find the ontology's files (every `labatlas import` does).
+_REASONING = {"ConsistencyReport", "check_consistency", "plain_triples"}
 
 __all__ = [
     "LA",
@@ -97,4 +103,12 @@ def load_ontology() -> rdflib.Graph:
     >>> (URIRef(LA + "fundedBy"), OWL.inverseOf, URIRef(LA + "funds")) in g
     True
     """
+    import rdflib
+
     return rdflib.Graph().parse(ontology_path(), format="turtle")
+
+
+def __getattr__(name: str) -> object:
+    if name in _REASONING:
+        return getattr(import_module(".reasoning", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
