@@ -8,7 +8,7 @@ Examples
 22
 """
 
-from importlib import import_module
+from labatlas.lazy_imports import lazy_attributes
 
 # Names are imported on first use: `labatlas query` needs the data model (through the
 # store), not the extraction pipeline, whose rules and gazetteers take 60 ms to load.
@@ -29,8 +29,4 @@ _PUBLIC = {
 
 __all__ = sorted(_PUBLIC)
 
-
-def __getattr__(name: str) -> object:
-    if name in _PUBLIC:
-        return getattr(import_module(f".{_PUBLIC[name]}", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _PUBLIC)

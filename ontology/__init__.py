@@ -17,8 +17,10 @@ True
 from __future__ import annotations
 
 import pathlib
-from importlib import import_module, resources
+from importlib import resources
 from typing import TYPE_CHECKING
+
+from labatlas.lazy_imports import lazy_attributes
 
 if TYPE_CHECKING:
     import rdflib
@@ -27,7 +29,9 @@ if TYPE_CHECKING:
 
 # The reasoning names are imported on first use: they pull in owlready2 and rdflib, which
 # the store needs none of to find the ontology's files (every `labatlas import` does).
-_REASONING = {"ConsistencyReport", "check_consistency", "plain_triples"}
+_REASONING = {
+    name: "reasoning" for name in ("ConsistencyReport", "check_consistency", "plain_triples")
+}
 
 __all__ = [
     "LA",
@@ -108,7 +112,4 @@ def load_ontology() -> rdflib.Graph:
     return rdflib.Graph().parse(ontology_path(), format="turtle")
 
 
-def __getattr__(name: str) -> object:
-    if name in _REASONING:
-        return getattr(import_module(".reasoning", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _REASONING)
