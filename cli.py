@@ -193,14 +193,7 @@ def query(
     With --endpoint the query runs on a remote SPARQL 1.1 endpoint (labels given to
     --param are looked up there).
     """
-    from labatlas.queries import (
-        format_result,
-        library,
-        load_query,
-        run_query,
-        stream_query,
-        write_rows,
-    )
+    from labatlas.queries import format_result, library, load_query, stream_query, write_rows
 
     if name is None:
         for query_name, item in library().items():
@@ -220,16 +213,13 @@ def query(
             result = run_remote_query(Remote(endpoint, None, user, password), chosen, values)
         except RemoteError as err:
             raise LabatlasError(str(err)) from err
-    else:
-        from labatlas.graph.store import open_store
+        click.echo(format_result(result, fmt), nl=False)
+        return
+    from labatlas.graph.store import open_store
 
-        store = open_store(store_dir)
-        if fmt != "table":  # written while it comes: an answer of millions of rows stays small
-            stream = stream_query(store, chosen, values)
-            write_rows(stream.columns, stream.rows, fmt, click.get_text_stream("stdout"))
-            return
-        result = run_query(store, chosen, values)
-    click.echo(format_result(result, fmt), nl=False)
+    # Written while it comes: an answer of millions of rows stays small.
+    stream = stream_query(open_store(store_dir), chosen, values)
+    write_rows(stream.columns, stream.rows, fmt, click.get_text_stream("stdout"))
 
 
 @main.command()

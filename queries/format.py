@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TextIO
 
 from pyoxigraph import BlankNode, Literal, NamedNode
@@ -13,6 +14,8 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 from .library import QueryResult
 
 FORMATS = ("table", "csv", "json")
+# Rows of a table aligned together (the widths of one page never wait for the next).
+TABLE_PAGE = 10_000
 
 
 def term_text(term: object | None) -> str:
@@ -41,27 +44,34 @@ def format_result(result: QueryResult, fmt: str = "table", max_width: int = 60) 
     a,b
     x,
     """
-    if fmt in ("csv", "json"):
-        buffer = io.StringIO()
-        write_rows(result.columns, result.rows, fmt, buffer)
-        return buffer.getvalue()
-    rows = [[term_text(v) for v in row] for row in result.rows]
-    return _table(result.columns, rows, max_width)
+    buffer = io.StringIO()
+    write_rows(result.columns, result.rows, fmt, buffer, max_width)
+    return buffer.getvalue()
 
 
 def write_rows(
-    columns: tuple[str, ...], rows: Iterable[tuple[object | None, ...]], fmt: str, out: TextIO
+    columns: tuple[str, ...],
+    rows: Iterable[tuple[object | None, ...]],
+    fmt: str,
+    out: TextIO,
+    max_width: int = 60,
 ) -> None:
-    """Write rows as ``csv`` or ``json`` to `out` while they come, holding one at a time.
+    """Write rows as ``table``, ``csv`` or ``json`` to `out` while they come.
+
+    CSV and JSON hold one row at a time. A table is aligned on pages of `TABLE_PAGE` rows,
+    each under its own header: an answer of millions of rows never sits in memory, and one
+    of a page or less prints as a single table.
 
     Parameters
     ----------
     columns : tuple of str
     rows : iterable of tuples
         One value (an RDF term, a string or None) per column.
-    fmt : {"csv", "json"}
+    fmt : {"table", "csv", "json"}
         JSON is a list of objects, indented by two spaces, as ``json.dumps(..., indent=2)``.
     out : text stream
+    max_width : int
+        Longest cell of a table (longer ones are cut with an ellipsis).
 
     Examples
     --------
@@ -73,8 +83,16 @@ def write_rows(
         "b": ""
       }
     ]
+    >>> write_rows(("name", "n"), [("Unis-Cité", "3")], "table", sys.stdout)
+    name       n
+    ---------  -
+    Unis-Cité  3
+    (1 row)
     """
     texts = ([term_text(v) for v in row] for row in rows)
+    if fmt == "table":
+        _write_table(columns, texts, out, max_width)
+        return
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
@@ -89,14 +107,28 @@ def write_rows(
     out.write("[]\n" if separator == "[\n" else "\n]\n")
 
 
-def _table(columns: tuple[str, ...], rows: list[list[str]], max_width: int) -> str:
-    clipped = [[_clip(v, max_width) for v in row] for row in rows]
-    widths = [max([len(c), *(len(r[i]) for r in clipped)]) for i, c in enumerate(columns)]
+def _write_table(
+    columns: tuple[str, ...], rows: Iterator[list[str]], out: TextIO, max_width: int
+) -> None:
+    count = 0
+    while True:
+        page = [[_clip(v, max_width) for v in row] for row in itertools.islice(rows, TABLE_PAGE)]
+        if page or not count:
+            if count:
+                out.write("\n")
+            out.write(_table_page(columns, page))
+        count += len(page)
+        if len(page) < TABLE_PAGE:
+            break
+    out.write(f"({count} row{'s' if count != 1 else ''})\n")
+
+
+def _table_page(columns: tuple[str, ...], rows: list[list[str]]) -> str:
+    widths = [max([len(c), *(len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
-    lines.extend("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in clipped)
-    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(line.rstrip() for line in lines) + "\n"
+    lines.extend("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in rows)
+    return "".join(line.rstrip() + "\n" for line in lines)
 
 
 def _clip(value: str, width: int) -> str:
